@@ -1,0 +1,48 @@
+package dev.easel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Runs the real {@code ./easel} launcher against the packaged jar, as a user would. */
+class LauncherIT {
+  static Path home() {
+    return Path.of(System.getProperty("easel.home", ".")).toAbsolutePath();
+  }
+
+  record Result(int code, String out, String err) {}
+
+  static Result easel(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(home().resolve("easel").toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(home().toFile());
+    pb.environment().remove("JAVA_HOME");
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return new Result(p.exitValue(), out, err);
+  }
+
+  @Test
+  void versionRunsWithoutJavaHome() throws Exception {
+    Result r = easel("--version");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("easel 0.1.0");
+  }
+
+  @Test
+  void unknownCommandExitsTwoWithoutStackTrace() throws Exception {
+    Result r = easel("nosuchcommand");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("nosuchcommand").doesNotContain("\tat ");
+  }
+}

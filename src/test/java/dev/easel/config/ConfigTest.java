@@ -1,0 +1,62 @@
+package dev.easel.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaultsApplyWithoutAnySource() {
+    Config c = Config.defaults();
+    assertThat(c.getInt(Settings.SERVER_PORT)).isEqualTo(8080);
+    assertThat(c.source(Settings.SERVER_PORT)).isEqualTo("default");
+  }
+
+  @Test
+  void flagsBeatEnvironmentWhichBeatsTheFile() throws Exception {
+    Path file = dir.resolve("easel.yaml");
+    Files.writeString(file, "server:\n  port: 7000\n  host: 0.0.0.0\nruntime:\n  threads: 3\n");
+    Config c =
+        Config.load(
+            file,
+            Map.of("EASEL_SERVER_PORT", "7100", "EASEL_RUNTIME_THREADS", "1"),
+            Map.of("server.port", "7200"));
+    assertThat(c.getInt(Settings.SERVER_PORT)).isEqualTo(7200);
+    assertThat(c.getInt(Settings.RUNTIME_THREADS)).isEqualTo(1);
+    assertThat(c.get(Settings.SERVER_HOST)).isEqualTo("0.0.0.0");
+    assertThat(c.source(Settings.SERVER_HOST)).contains("config file");
+  }
+
+  @Test
+  void badValuesNameTheKeyAndSource() {
+    assertThatThrownBy(() -> Config.load(null, Map.of("EASEL_SERVER_PORT", "eighty"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("server.port")
+        .hasMessageContaining("EASEL_SERVER_PORT")
+        .hasMessageContaining("eighty");
+  }
+
+  @Test
+  void unknownKeysInTheFileAreRefused() throws Exception {
+    Path file = dir.resolve("easel.yaml");
+    Files.writeString(file, "server:\n  prot: 1\n");
+    assertThatThrownBy(() -> Config.load(file, Map.of(), Map.of()))
+        .hasMessageContaining("unknown configuration key 'server.prot'");
+  }
+
+  @Test
+  void malformedYamlIsReportedWithTheFile() throws Exception {
+    Path file = dir.resolve("easel.yaml");
+    Files.writeString(file, "server: [unclosed\n");
+    assertThatThrownBy(() -> Config.load(file, Map.of(), Map.of()))
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("not valid YAML");
+  }
+}
