@@ -1,0 +1,18 @@
+package dev.easel.engine;
+
+import java.util.List;
+
+/**
+ * The images of one request, in order, with what the caller should know about how they were made.
+ *
+ * @param images the outputs, image k made with seed + k
+ * @param promptTokens tokens the prompt used (for usage reporting)
+ * @param promptChunked true when the prompt was longer than one 75-token window and was encoded in
+ *     chunks
+ */
+public record GenerationResult(
+    List<GeneratedImage> images, int promptTokens, boolean promptChunked) {
+  public GenerationResult {
+    images = List.copyOf(images);
+  }
+}
