@@ -1,6 +1,7 @@
 import com.google.googlejavaformat.java.Formatter;
 import com.google.googlejavaformat.java.FormatterException;
 import com.google.googlejavaformat.java.ImportOrderer;
+import com.google.googlejavaformat.java.JavaFormatterOptions.Style;
 import com.google.googlejavaformat.java.RemoveUnusedImports;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,8 @@ public class FormatCheck {
           try {
             out =
                 formatter.formatSource(
-                    ImportOrderer.reorderImports(RemoveUnusedImports.removeUnusedImports(src)));
+                    ImportOrderer.reorderImports(
+                        RemoveUnusedImports.removeUnusedImports(src), Style.GOOGLE));
           } catch (FormatterException e) {
             System.err.println(f + ": " + e.getMessage());
             bad.add(f.toString());
