@@ -1,0 +1,319 @@
+package dev.easel.model.onnx;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
+import dev.easel.model.weights.Weights;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds an ONNX graph in Java. Weights are referenced as external initializers: the graph only
+ * declares their name, type and shape, and the float32 buffers are handed to ONNX Runtime next to
+ * the graph (see {@link OnnxGraph}), so nothing is copied into the protobuf or onto disk.
+ *
+ * <p>Layer helpers ({@link #conv2d}, {@link #linear}, {@link #groupNorm}, …) take the diffusers
+ * module prefix of their weights ({@code "down_blocks.0.resnets.0.conv1"}) and check the shapes the
+ * config implies.
+ */
+public final class GraphBuilder {
+  /** ONNX opset of the default domain. */
+  public static final int OPSET = 17;
+
+  /** Marks an external initializer's data location; replaced by real file offsets on export. */
+  public static final String EXTERNAL_LOCATION = "easel-external-initializer";
+
+  private final String name;
+  private final Weights weights;
+  private final GraphProto.Builder graph = GraphProto.newBuilder();
+  private final Map<String, ByteBuffer> external = new LinkedHashMap<>();
+  private int counter;
+
+  public GraphBuilder(String name, Weights weights) {
+    this.name = name;
+    this.weights = weights;
+    graph.setName(name);
+  }
+
+  public Weights weights() {
+    return weights;
+  }
+
+  /**
+   * Declares a float32 graph input. Each dimension is a {@code Long} (fixed) or a {@code String}
+   * (symbolic, e.g. {@code "batch"}).
+   */
+  public String input(String inputName, Object... dims) {
+    return input(inputName, TensorProto.DataType.FLOAT, dims);
+  }
+
+  public String input(String inputName, TensorProto.DataType type, Object... dims) {
+    graph.addInput(valueInfo(inputName, type, dims));
+    return inputName;
+  }
+
+  /** Names {@code value} as graph output {@code outputName}. */
+  public void output(String outputName, String value, Object... dims) {
+    graph.addNode(
+        NodeProto.newBuilder()
+            .setOpType("Identity")
+            .setName(outputName + "_out")
+            .addInput(value)
+            .addOutput(outputName));
+    graph.addOutput(valueInfo(outputName, TensorProto.DataType.FLOAT, dims));
+  }
+
+  private static ValueInfoProto valueInfo(String n, TensorProto.DataType type, Object... dims) {
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    for (Object d : dims) {
+      if (d instanceof Number num) {
+        shape.addDimBuilder().setDimValue(num.longValue());
+      } else {
+        shape.addDimBuilder().setDimParam(d.toString());
+      }
+    }
+    return ValueInfoProto.newBuilder()
+        .setName(n)
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(
+                    TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape)))
+        .build();
+  }
+
+  /** A weight from the component's state dict, checked against {@code shape}. */
+  public String weight(String key, long... shape) {
+    if (external.containsKey(key)) {
+      return key;
+    }
+    ByteBuffer data = weights.float32(key, shape);
+    TensorProto.Builder t =
+        TensorProto.newBuilder()
+            .setName(key)
+            .setDataType(TensorProto.DataType.FLOAT.getNumber())
+            .setDataLocation(TensorProto.DataLocation.EXTERNAL);
+    for (long d : shape) {
+      t.addDims(d);
+    }
+    t.addExternalDataBuilder().setKey("location").setValue(EXTERNAL_LOCATION);
+    t.addExternalDataBuilder().setKey("offset").setValue("0");
+    t.addExternalDataBuilder().setKey("length").setValue(Long.toString(data.remaining()));
+    graph.addInitializer(t);
+    external.put(key, data);
+    return key;
+  }
+
+  /** A float32 constant stored in the graph itself (for small values). */
+  public String constant(long[] shape, float... values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (float v : values) {
+      b.putFloat(v);
+    }
+    return constant(TensorProto.DataType.FLOAT, shape, b.array());
+  }
+
+  /** A scalar float32 constant. */
+  public String scalar(double value) {
+    return constant(new long[0], (float) value);
+  }
+
+  /** An int64 vector constant (shapes, axes, indices). */
+  public String ints(long... values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    for (long v : values) {
+      b.putLong(v);
+    }
+    return constant(TensorProto.DataType.INT64, new long[] {values.length}, b.array());
+  }
+
+  private String constant(TensorProto.DataType type, long[] shape, byte[] raw) {
+    String n = fresh("const");
+    TensorProto.Builder t =
+        TensorProto.newBuilder()
+            .setName(n)
+            .setDataType(type.getNumber())
+            .setRawData(ByteString.copyFrom(raw));
+    for (long d : shape) {
+      t.addDims(d);
+    }
+    graph.addInitializer(t);
+    return n;
+  }
+
+  /** Adds a node with one output and returns the output's name. */
+  public String op(String opType, List<String> inputs, AttributeProto... attributes) {
+    return op("", opType, inputs, attributes);
+  }
+
+  /** Same, in a non-default operator domain (e.g. {@code com.microsoft}). */
+  public String op(
+      String domain, String opType, List<String> inputs, AttributeProto... attributes) {
+    return ops(domain, opType, 1, inputs, attributes)[0];
+  }
+
+  /** Adds a node with {@code outputs} outputs. */
+  public String[] ops(
+      String domain,
+      String opType,
+      int outputs,
+      List<String> inputs,
+      AttributeProto... attributes) {
+    String base = fresh(opType);
+    String[] outs = new String[outputs];
+    NodeProto.Builder node =
+        NodeProto.newBuilder().setOpType(opType).setName(base).setDomain(domain);
+    inputs.forEach(node::addInput);
+    for (int i = 0; i < outputs; i++) {
+      outs[i] = outputs == 1 ? base : base + "_" + i;
+      node.addOutput(outs[i]);
+    }
+    node.addAllAttribute(Arrays.asList(attributes));
+    graph.addNode(node);
+    return outs;
+  }
+
+  private String fresh(String prefix) {
+    return prefix + "_" + (counter++);
+  }
+
+  // ---- element-wise and shape helpers -------------------------------------------------------
+
+  public String add(String a, String b) {
+    return op("Add", List.of(a, b));
+  }
+
+  public String sub(String a, String b) {
+    return op("Sub", List.of(a, b));
+  }
+
+  public String mul(String a, String b) {
+    return op("Mul", List.of(a, b));
+  }
+
+  public String div(String a, String b) {
+    return op("Div", List.of(a, b));
+  }
+
+  public String matmul(String a, String b) {
+    return op("MatMul", List.of(a, b));
+  }
+
+  public String relu(String x) {
+    return op("Relu", List.of(x));
+  }
+
+  public String silu(String x) {
+    return mul(x, op("Sigmoid", List.of(x)));
+  }
+
+  /** GELU with the exact erf formulation (PyTorch's default, {@code approximate="none"}). */
+  public String gelu(String x) {
+    String erf = op("Erf", List.of(div(x, scalar(Math.sqrt(2)))));
+    return mul(mul(x, scalar(0.5)), add(erf, scalar(1)));
+  }
+
+  /** CLIP's {@code quick_gelu}: x · sigmoid(1.702 x). */
+  public String quickGelu(String x) {
+    return mul(x, op("Sigmoid", List.of(mul(x, scalar(1.702)))));
+  }
+
+  public String reshape(String x, long... shape) {
+    return op("Reshape", List.of(x, ints(shape)));
+  }
+
+  public String transpose(String x, long... perm) {
+    return op("Transpose", List.of(x), Attr.ints("perm", perm));
+  }
+
+  public String concat(long axis, String... xs) {
+    return op("Concat", List.of(xs), Attr.of("axis", axis));
+  }
+
+  public String shape(String x) {
+    return op("Shape", List.of(x));
+  }
+
+  // ---- layers, named after their torch.nn counterparts ------------------------------------------
+
+  /** nn.Conv2d with square kernel; {@code bias} false when the module was built with bias=False. */
+  public String conv2d(
+      String x,
+      String prefix,
+      long in,
+      long out,
+      int kernel,
+      int stride,
+      int padding,
+      boolean bias) {
+    String w = weight(prefix + ".weight", out, in, kernel, kernel);
+    List<String> inputs = bias ? List.of(x, w, weight(prefix + ".bias", out)) : List.of(x, w);
+    return op(
+        "Conv",
+        inputs,
+        Attr.ints("kernel_shape", kernel, kernel),
+        Attr.ints("strides", stride, stride),
+        Attr.ints("pads", padding, padding, padding, padding));
+  }
+
+  /** nn.Linear on the last axis: x · Wᵀ + b, the weight stored [out, in] as in PyTorch. */
+  public String linear(String x, String prefix, long in, long out, boolean bias) {
+    String y = matmul(x, transpose(weight(prefix + ".weight", out, in), 1, 0));
+    return bias ? add(y, weight(prefix + ".bias", out)) : y;
+  }
+
+  /** nn.LayerNorm over the last axis. */
+  public String layerNorm(String x, String prefix, long dim, double eps) {
+    return op(
+        "LayerNormalization",
+        List.of(x, weight(prefix + ".weight", dim), weight(prefix + ".bias", dim)),
+        Attr.of("axis", -1L),
+        Attr.of("epsilon", eps));
+  }
+
+  /**
+   * nn.GroupNorm on an [N, C, H, W] (or [N, C, L]) input: instance normalization over groups, then
+   * the per-channel affine transform.
+   */
+  public String groupNorm(String x, String prefix, long groups, long channels, double eps) {
+    String grouped = reshape(x, 0, groups, -1);
+    String ones = constant(new long[] {groups}, filled((int) groups, 1f));
+    String zeros = constant(new long[] {groups}, filled((int) groups, 0f));
+    String normed =
+        op("InstanceNormalization", List.of(grouped, ones, zeros), Attr.of("epsilon", eps));
+    String back = op("Reshape", List.of(normed, shape(x)));
+    String gamma = reshape(weight(prefix + ".weight", channels), channels, 1, 1);
+    String beta = reshape(weight(prefix + ".bias", channels), channels, 1, 1);
+    return add(mul(back, gamma), beta);
+  }
+
+  private static float[] filled(int n, float v) {
+    float[] a = new float[n];
+    Arrays.fill(a, v);
+    return a;
+  }
+
+  /** Finishes the graph. */
+  public OnnxGraph build() {
+    ModelProto model =
+        ModelProto.newBuilder()
+            .setIrVersion(8)
+            .setProducerName("easel")
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+            .addOpsetImport(
+                OperatorSetIdProto.newBuilder().setDomain("com.microsoft").setVersion(1))
+            .setGraph(graph)
+            .build();
+    return new OnnxGraph(name, model, external);
+  }
+}

@@ -1,0 +1,109 @@
+package dev.easel.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One loaded graph, ready to run. Holds the weight tensors ONNX Runtime reads from, so they live as
+ * long as the session.
+ */
+public final class OnnxSession implements AutoCloseable {
+  private final String name;
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final List<OnnxTensor> weights;
+
+  OnnxSession(String name, OrtEnvironment env, OrtSession session, List<OnnxTensor> weights) {
+    this.name = name;
+    this.env = env;
+    this.session = session;
+    this.weights = weights;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Set<String> inputNames() {
+    return session.getInputNames();
+  }
+
+  public Set<String> outputNames() {
+    return session.getOutputNames();
+  }
+
+  /**
+   * Runs the graph. Inputs are {@link FloatTensor}s, or {@code long[][]} rows for int64 token ids.
+   */
+  public Map<String, FloatTensor> run(Map<String, ?> inputs) {
+    List<OnnxTensor> created = new ArrayList<>();
+    try {
+      Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+      for (Map.Entry<String, ?> e : inputs.entrySet()) {
+        OnnxTensor t =
+            switch (e.getValue()) {
+              case FloatTensor f ->
+                  OnnxTensor.createTensor(env, FloatBuffer.wrap(f.data()), f.shape());
+              case long[][] rows -> longs(rows);
+              default ->
+                  throw new IllegalArgumentException(
+                      "unsupported input type for " + e.getKey() + ": " + e.getValue().getClass());
+            };
+        created.add(t);
+        feed.put(e.getKey(), t);
+      }
+      try (OrtSession.Result result = session.run(feed)) {
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, OnnxValue> e : result) {
+          OnnxTensor t = (OnnxTensor) e.getValue();
+          FloatBuffer fb = t.getFloatBuffer();
+          float[] data = new float[fb.remaining()];
+          fb.get(data);
+          out.put(e.getKey(), new FloatTensor(t.getInfo().getShape(), data));
+        }
+        return out;
+      }
+    } catch (OrtException e) {
+      throw new InferenceException(name + ": " + e.getMessage(), e);
+    } finally {
+      created.forEach(OnnxTensor::close);
+    }
+  }
+
+  private OnnxTensor longs(long[][] rows) throws OrtException {
+    int cols = rows.length == 0 ? 0 : rows[0].length;
+    LongBuffer b = LongBuffer.allocate(rows.length * cols);
+    for (long[] r : rows) {
+      b.put(r);
+    }
+    b.flip();
+    return OnnxTensor.createTensor(env, b, new long[] {rows.length, cols});
+  }
+
+  /** Runs a graph with a single output and returns it. */
+  public FloatTensor runSingle(Map<String, ?> inputs) {
+    Map<String, FloatTensor> out = run(inputs);
+    return out.values().iterator().next();
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw new InferenceException(name + ": " + e.getMessage(), e);
+    } finally {
+      weights.forEach(OnnxTensor::close);
+    }
+  }
+}
