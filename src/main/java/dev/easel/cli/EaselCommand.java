@@ -18,7 +18,11 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Self-hosted image generation that speaks the OpenAI Images API.",
-    subcommands = {CommandLine.HelpCommand.class, BenchCommand.class},
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      TokenizeCommand.class,
+      BenchCommand.class,
+    },
     usageHelpAutoWidth = true)
 public final class EaselCommand implements Runnable {
   @Option(
