@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
       CommandLine.HelpCommand.class,
       TokenizeCommand.class,
       BenchCommand.class,
+      ExportOnnxCommand.class,
     },
     usageHelpAutoWidth = true)
 public final class EaselCommand implements Runnable {
