@@ -19,12 +19,17 @@ import picocli.CommandLine.Parameters;
 /** {@code easel tokenize}: shows how a model's CLIP tokenizer splits a prompt. */
 @Command(
     name = "tokenize",
-    mixinStandardHelpOptions = true,
     description = {
       "Show the CLIP token ids and pieces of a prompt.",
       "Prompts longer than 75 tokens are split into chunks of 77 (start + 75 + end), never cut."
     })
 public final class TokenizeCommand implements Callable<Integer> {
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  boolean help;
+
   @Option(
       names = "--model",
       required = true,

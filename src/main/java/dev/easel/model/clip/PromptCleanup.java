@@ -7,6 +7,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +24,7 @@ public final class PromptCleanup {
       Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
   private static final Pattern TERMINAL_ESCAPE = Pattern.compile("\u001B\\[[0-9;]*[a-zA-Z]");
   private static final int MAX_MOJIBAKE_LAYERS = 3;
+  private static final Pattern MOJIBAKE_SEQUENCE = mojibakeSequence();
 
   private PromptCleanup() {}
 
@@ -87,7 +89,11 @@ public final class PromptCleanup {
         || (c >= 0xFFF9 && c <= 0xFFFC);
   }
 
-  /** Undoes UTF-8 read as Windows-1252/Latin-1, one line at a time, up to three layers deep. */
+  /**
+   * Undoes UTF-8 read as Windows-1252/Latin-1: a whole line when all of it re-decodes (up to three
+   * layers deep), otherwise the unmistakable sequences inside it ({@code Ã©}, {@code Â°}, {@code
+   * â€™}, ...).
+   */
   static String fixMojibake(String text) {
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
@@ -98,8 +104,25 @@ public final class PromptCleanup {
         }
         lines[i] = repaired;
       }
+      lines[i] =
+          MOJIBAKE_SEQUENCE
+              .matcher(lines[i])
+              .replaceAll(m -> Matcher.quoteReplacement(redecode(m.group())));
     }
     return String.join("\n", lines);
+  }
+
+  /**
+   * {@code Â} or {@code Ã} (UTF-8 lead bytes C2, C3) followed by one continuation byte, or {@code
+   * â} (E2) followed by two: always valid UTF-8, and never meant as such in real text.
+   */
+  private static Pattern mojibakeSequence() {
+    StringBuilder continuation = new StringBuilder("[");
+    for (int b = 0x80; b <= 0xBF; b++) {
+      continuation.append(String.format("\\x{%X}", (int) Cp1252.decode(b)));
+    }
+    continuation.append(']');
+    return Pattern.compile("[\u00C2\u00C3]" + continuation + "|\u00E2" + continuation + "{2}");
   }
 
   /** The line's Windows-1252 bytes read as UTF-8, or null when that is not a repair. */

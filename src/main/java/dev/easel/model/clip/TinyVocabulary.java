@@ -7,12 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * A small, valid CLIP vocabulary for tiny test models, laid out like a diffusers {@code tokenizer/}
@@ -68,7 +68,7 @@ public final class TinyVocabulary {
    * {@code <|endoftext|>} for SD 1.x-style encoders or {@code !} (id 0) for OpenCLIP-style ones.
    */
   public static void write(Path tokenizerDir, String padToken) throws IOException {
-    List<String> merges = learnMerges();
+    List<String> merges = LearnedMerges.MERGES;
     Map<String, Integer> vocab = new LinkedHashMap<>();
     char[] bytes = ByteLevelBpe.byteSymbolsInVocabularyOrder();
     for (char c : bytes) {
@@ -109,13 +109,21 @@ public final class TinyVocabulary {
         .writeValue(tokenizerDir.resolve("special_tokens_map.json").toFile(), special);
   }
 
+  /** Learned once, on first use. */
+  private static final class LearnedMerges {
+    static final List<String> MERGES = List.copyOf(learnMerges());
+  }
+
   /**
-   * Byte-pair encoding training on {@link #WORDS}: repeatedly merge the most frequent adjacent pair
-   * (ties broken alphabetically), skipping pairs whose result is already a token.
+   * Byte-pair encoding training on {@link #WORDS}, the n-th word counted as if it occurred 1000/n
+   * times (Zipf's law): repeatedly merge the most frequent adjacent pair (ties broken
+   * alphabetically), skipping pairs whose result is already a token.
    */
   static List<String> learnMerges() {
     List<List<String>> words = new ArrayList<>();
+    List<Integer> frequencies = new ArrayList<>();
     for (String word : WORDS.strip().split("\\s+")) {
+      frequencies.add(1000 / (frequencies.size() + 1) + 1);
       List<String> symbols = new ArrayList<>();
       for (int i = 0; i < word.length(); i++) {
         symbols.add(
@@ -126,37 +134,51 @@ public final class TinyVocabulary {
     List<String> merges = new ArrayList<>(MERGES);
     Set<String> made = new HashSet<>();
     while (merges.size() < MERGES) {
-      TreeMap<String, Integer> counts = new TreeMap<>();
-      for (List<String> symbols : words) {
+      Map<Pair, Integer> counts = new HashMap<>();
+      for (int w = 0; w < words.size(); w++) {
+        List<String> symbols = words.get(w);
         for (int i = 0; i + 1 < symbols.size(); i++) {
-          String first = symbols.get(i);
-          String second = symbols.get(i + 1);
-          if (!made.contains(first + second)) {
-            counts.merge(first + " " + second, 1, Integer::sum);
-          }
+          counts.merge(
+              new Pair(symbols.get(i), symbols.get(i + 1)), frequencies.get(w), Integer::sum);
         }
       }
-      String best = null;
-      for (Map.Entry<String, Integer> e : counts.entrySet()) {
-        if (best == null || e.getValue() > counts.get(best)) {
-          best = e.getKey();
+      Pair best = null;
+      int bestCount = 0;
+      for (Map.Entry<Pair, Integer> e : counts.entrySet()) {
+        Pair pair = e.getKey();
+        int count = e.getValue();
+        if ((count > bestCount || (count == bestCount && pair.compareTo(best) < 0))
+            && !made.contains(pair.merged())) {
+          best = pair;
+          bestCount = count;
         }
       }
       if (best == null) {
         throw new IllegalStateException("the word list gives only " + merges.size() + " merges");
       }
-      String[] pair = best.split(" ");
-      made.add(pair[0] + pair[1]);
-      merges.add(best);
+      made.add(best.merged());
+      merges.add(best.first() + " " + best.second());
       for (List<String> symbols : words) {
         for (int i = 0; i + 1 < symbols.size(); i++) {
-          if (symbols.get(i).equals(pair[0]) && symbols.get(i + 1).equals(pair[1])) {
-            symbols.set(i, pair[0] + pair[1]);
+          if (symbols.get(i).equals(best.first()) && symbols.get(i + 1).equals(best.second())) {
+            symbols.set(i, best.merged());
             symbols.remove(i + 1);
           }
         }
       }
     }
     return merges;
+  }
+
+  private record Pair(String first, String second) implements Comparable<Pair> {
+    String merged() {
+      return first + second;
+    }
+
+    @Override
+    public int compareTo(Pair other) {
+      int c = first.compareTo(other.first);
+      return c != 0 ? c : second.compareTo(other.second);
+    }
   }
 }

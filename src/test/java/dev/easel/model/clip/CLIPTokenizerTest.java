@@ -138,10 +138,10 @@ class CLIPTokenizerTest {
 
   @Test
   void specialTokensMapOverridesTokenizerConfig(@TempDir Path dir) throws Exception {
-    Files.copy(clipDir.resolve("vocab.json"), dir.resolve("vocab.json"));
-    Files.copy(clipDir.resolve("merges.txt"), dir.resolve("merges.txt"));
+    TinyVocabulary.write(dir);
     Files.writeString(dir.resolve("tokenizer_config.json"), "{\"pad_token\": \"<|endoftext|>\"}");
-    Files.writeString(dir.resolve("special_tokens_map.json"), "{\"pad_token\": \"!\"}");
+    Files.writeString(
+        dir.resolve("special_tokens_map.json"), "{\"pad_token\": {\"content\": \"!\"}}");
     assertThat(CLIPTokenizer.load(dir).padId()).isZero();
   }
 

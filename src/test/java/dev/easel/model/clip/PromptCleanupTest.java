@@ -31,6 +31,7 @@ class PromptCleanupTest {
     assertThat(PromptCleanup.clean("cafÃ© crÃ¨me")).isEqualTo("café crème");
     assertThat(PromptCleanup.clean("itâ€™s â€œfineâ€\u009d")).isEqualTo("it's \"fine\"");
     assertThat(PromptCleanup.clean("Ð¿Ñ€Ð¸Ð²ÐµÑ‚")).isEqualTo("привет");
+    assertThat(PromptCleanup.clean("Ã©tÃ© 25Â°C, 🐶 itâ€™s")).isEqualTo("été 25°C, 🐶 it's");
   }
 
   @Test

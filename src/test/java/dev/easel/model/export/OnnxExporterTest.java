@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,6 +106,22 @@ class OnnxExporterTest {
         1.0,
         0.0,
         false);
+  }
+
+  @Test
+  @Tag("slow")
+  void exportedSdDecoderRunsLikeTheInMemoryBuild(@TempDir Path tmp) throws Exception {
+    long start = System.nanoTime();
+    OnnxGraph graph = AutoencoderKL.decoder(AutoencoderKLConfig.sd(), new RandomWeights(1));
+    long built = System.nanoTime();
+    OnnxExporter.write(graph, tmp.resolve("vae_decoder"));
+    long written = System.nanoTime();
+    System.out.printf(
+        "SD VAE decoder: %d MB of weights, built in %.1f s, written in %.1f s%n",
+        graph.weightBytes() >> 20, (built - start) / 1e9, (written - built) / 1e9);
+    OnnxExporter.deleteTree(tmp.resolve("vae_decoder"));
+    assertExportRunsIdentically(
+        graph, tmp.resolve("vae_decoder"), AutoencoderKL.LATENT_SAMPLE, random(2, 1, 4, 32, 32));
   }
 
   @Test
