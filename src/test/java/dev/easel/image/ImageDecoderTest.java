@@ -5,13 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.easel.testing.SharedAssets;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.Test;
 
 class ImageDecoderTest {
@@ -55,7 +63,7 @@ class ImageDecoderTest {
     assertThat(decoded.hasAlpha()).isFalse();
     assertThat(decoded.image().width()).isEqualTo(512);
     assertThat(decoded.image().height()).isEqualTo(512);
-    BufferedImage reference = ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+    BufferedImage reference = ImageIO.read(new ByteArrayInputStream(bytes));
     int argb = reference.getRGB(100, 200);
     assertThat(decoded.image().channel(100, 200, 0)).isEqualTo((argb >> 16) & 0xff);
     assertThat(decoded.image().channel(100, 200, 1)).isEqualTo((argb >> 8) & 0xff);
@@ -68,7 +76,7 @@ class ImageDecoderTest {
     byte[] bytes = Files.readAllBytes(SharedAssets.require("images/camera.png"));
     DecodedImage decoded = ImageDecoder.decode(bytes);
     assertThat(decoded.sourceMode()).isEqualTo(PixelMode.L);
-    BufferedImage reference = ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+    BufferedImage reference = ImageIO.read(new ByteArrayInputStream(bytes));
     int grey = reference.getRaster().getSample(300, 100, 0);
     for (int c = 0; c < 3; c++) {
       assertThat(decoded.image().channel(300, 100, c)).isEqualTo(grey);
@@ -194,6 +202,25 @@ class ImageDecoderTest {
             e -> assertThat(e.reason()).isEqualTo(ImageFormatException.Reason.CORRUPT));
   }
 
+  @Test
+  void refusesCmykJpegClearly() throws IOException {
+    WritableRaster cmyk = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 16, 16, 4, null);
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+      writer.setOutput(ios);
+      writer.write(new IIOImage(cmyk, null, null));
+    }
+    writer.dispose();
+    assertThatThrownBy(() -> ImageDecoder.decode(out.toByteArray()))
+        .isInstanceOfSatisfying(
+            ImageFormatException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(ImageFormatException.Reason.UNSUPPORTED_FORMAT);
+              assertThat(e.getMessage()).contains("CMYK");
+            });
+  }
+
   static int[] rgbaAt(RgbaImage image, int x, int y) {
     return new int[] {
       image.channel(x, y, 0), image.channel(x, y, 1), image.channel(x, y, 2), image.alpha(x, y)
@@ -257,7 +284,7 @@ class ImageDecoderTest {
     byte[] len = new byte[4];
     putInt(len, 0, data.length);
     out.writeBytes(len);
-    byte[] t = type.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] t = type.getBytes(StandardCharsets.ISO_8859_1);
     out.writeBytes(t);
     out.writeBytes(data);
     CRC32 crc = new CRC32();
