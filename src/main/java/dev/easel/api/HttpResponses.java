@@ -69,6 +69,9 @@ final class HttpResponses {
       writeStreamError(ctx, api);
       return;
     }
+    if ("no_model_loaded".equals(api.code())) {
+      ctx.header("x-should-retry", "false");
+    }
     if (api.retryAfterSeconds() > 0) {
       ctx.header("Retry-After", Long.toString(api.retryAfterSeconds()));
     }
