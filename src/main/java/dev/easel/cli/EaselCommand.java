@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
     description = "Self-hosted image generation that speaks the OpenAI Images API.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      ServeCommand.class,
       TokenizeCommand.class,
       BenchCommand.class,
       ExportOnnxCommand.class,
