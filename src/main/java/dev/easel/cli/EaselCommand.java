@@ -24,6 +24,10 @@ import picocli.CommandLine.ScopeType;
       TokenizeCommand.class,
       BenchCommand.class,
       ExportOnnxCommand.class,
+      RandomModelCommand.class,
+      GenerateCommand.class,
+      EditCommand.class,
+      VaryCommand.class,
     },
     usageHelpAutoWidth = true)
 public final class EaselCommand implements Runnable {

@@ -8,6 +8,10 @@ import dev.easel.api.ServerOptions;
 import dev.easel.config.Config;
 import dev.easel.config.Settings;
 import dev.easel.engine.ImageGenerator;
+import dev.easel.engine.StableDiffusionLoader;
+import dev.easel.hub.ModelLocator;
+import dev.easel.runtime.OnnxRuntimes;
+import dev.easel.runtime.RuntimeOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -52,18 +56,21 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
               + " started).")
   String keyToHash;
 
-  /**
-   * Loads the models named by --model. The diffusion engine's loader plugs in here; until then,
-   * {@link ModelLoader#NONE} makes the server start without models and answer image requests with
-   * 503.
-   */
+  /** Loads the models named by --model: a folder, or a name under models.dir. */
+  static final ModelLoader ENGINE =
+      (spec, config) ->
+          StableDiffusionLoader.load(
+              ModelLocator.resolve(spec, config),
+              new OnnxRuntimes(RuntimeOptions.from(config)),
+              config.getInt(Settings.ENGINE_MAX_BATCH));
+
   private final ModelLoader loader;
 
   private final CountDownLatch started = new CountDownLatch(1);
   private volatile EaselServer server;
 
   public ServeCommand() {
-    this(ModelLoader.NONE);
+    this(ENGINE);
   }
 
   public ServeCommand(ModelLoader loader) {

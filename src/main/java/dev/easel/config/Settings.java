@@ -115,6 +115,13 @@ public final class Settings {
         "Local model that answers requests for '" + model + "'; empty = the first loaded model.");
   }
 
+  public static final Setting ENGINE_MAX_BATCH =
+      Setting.of(
+          "engine.max_batch",
+          INT,
+          "4",
+          "Most images denoised together; larger n is split into batches of this size.");
+
   private static final Map<String, Setting> ALL = new LinkedHashMap<>();
 
   static {
@@ -144,7 +151,8 @@ public final class Settings {
             ALIAS_GPT_IMAGE_1_MINI,
             ALIAS_GPT_IMAGE_1_5,
             ALIAS_GPT_IMAGE_2,
-            ALIAS_CHATGPT_IMAGE_LATEST)) {
+            ALIAS_CHATGPT_IMAGE_LATEST,
+            ENGINE_MAX_BATCH)) {
       ALL.put(s.key(), s);
     }
   }

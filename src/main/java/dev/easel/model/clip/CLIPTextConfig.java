@@ -67,6 +67,33 @@ public record CLIPTextConfig(
         false);
   }
 
+  /**
+   * The first encoder of a tiny SDXL-shaped model (hidden 16, quick_gelu): its hidden states join
+   * the second's in the UNet's 48-wide cross-attention.
+   */
+  public static CLIPTextConfig tinyXl1(int vocabSize) {
+    return new CLIPTextConfig(
+        vocabSize,
+        16,
+        37,
+        2,
+        2,
+        77,
+        "quick_gelu",
+        1e-5,
+        16,
+        vocabSize - 2,
+        vocabSize - 1,
+        vocabSize - 1,
+        false);
+  }
+
+  /** The second encoder of a tiny SDXL-shaped model (hidden 32, gelu, 32-wide projection). */
+  public static CLIPTextConfig tinyXl2(int vocabSize) {
+    return new CLIPTextConfig(
+        vocabSize, 32, 37, 2, 2, 77, "gelu", 1e-5, 32, vocabSize - 2, vocabSize - 1, 0, true);
+  }
+
   /** SD 1.x: OpenAI CLIP ViT-L/14's text transformer. */
   public static CLIPTextConfig sd15() {
     return new CLIPTextConfig(

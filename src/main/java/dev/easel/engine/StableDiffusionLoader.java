@@ -1,0 +1,194 @@
+package dev.easel.engine;
+
+import dev.easel.engine.scheduler.SchedulerConfig;
+import dev.easel.engine.scheduler.Schedulers;
+import dev.easel.model.Architecture;
+import dev.easel.model.ComponentConfig;
+import dev.easel.model.ComponentLoader;
+import dev.easel.model.ModelException;
+import dev.easel.model.ModelFolder;
+import dev.easel.model.clip.CLIPTextConfig;
+import dev.easel.model.clip.CLIPTextModel;
+import dev.easel.model.clip.CLIPTextModelWithProjection;
+import dev.easel.model.clip.CLIPTokenizer;
+import dev.easel.model.unet.UNet2DConditionConfig;
+import dev.easel.model.unet.UNet2DConditionModel;
+import dev.easel.model.vae.AutoencoderKL;
+import dev.easel.model.vae.AutoencoderKLConfig;
+import dev.easel.model.vae.AutoencoderTiny;
+import dev.easel.model.vae.AutoencoderTinyConfig;
+import dev.easel.runtime.OnnxRuntimes;
+import dev.easel.runtime.OnnxSession;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens a diffusers model folder as a {@link StableDiffusionPipeline}: each component pre-exported
+ * ({@code model.onnx}, Optimum layout) or built from its config and safetensors weights.
+ */
+public final class StableDiffusionLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(StableDiffusionLoader.class);
+
+  private StableDiffusionLoader() {}
+
+  /**
+   * Loads the model in {@code dir}.
+   *
+   * @param maxBatch most images denoised together (the UNet sees twice as many rows with guidance)
+   */
+  public static StableDiffusionPipeline load(Path dir, OnnxRuntimes runtimes, int maxBatch) {
+    long start = System.nanoTime();
+    ModelFolder folder = ModelFolder.open(dir);
+    Architecture arch = Architecture.detect(folder);
+    List<AutoCloseable> resources = new ArrayList<>();
+    try {
+      List<PromptEncoder> encoders = new ArrayList<>();
+      OnnxSession te1 =
+          track(
+              resources,
+              ComponentLoader.open(
+                  runtimes,
+                  folder.require("text_encoder"),
+                  (c, w) ->
+                      CLIPTextModel.build(
+                          CLIPTextConfig.from(c), w, CLIPTextModel.Options.DEFAULT)));
+      CLIPTokenizer tok1 = CLIPTokenizer.load(folder.require("tokenizer"));
+      if (arch.isXl()) {
+        encoders.add(new PromptEncoder(tok1, te1, CLIPTextModel.HIDDEN_STATES_PENULTIMATE, null));
+        OnnxSession te2 =
+            track(
+                resources,
+                ComponentLoader.open(
+                    runtimes,
+                    folder.require("text_encoder_2"),
+                    (c, w) ->
+                        CLIPTextModelWithProjection.build(
+                            CLIPTextConfig.from(c), w, CLIPTextModel.Options.DEFAULT)));
+        encoders.add(
+            new PromptEncoder(
+                CLIPTokenizer.load(folder.require("tokenizer_2")),
+                te2,
+                CLIPTextModel.HIDDEN_STATES_PENULTIMATE,
+                CLIPTextModelWithProjection.TEXT_EMBEDS));
+      } else {
+        encoders.add(new PromptEncoder(tok1, te1, CLIPTextModel.LAST_HIDDEN_STATE, null));
+      }
+      Path unetDir = folder.require("unet");
+      UNet2DConditionConfig unetConfig = UNet2DConditionConfig.read(unetDir);
+      OnnxSession unet =
+          track(
+              resources,
+              ComponentLoader.open(
+                  runtimes,
+                  unetDir,
+                  (c, w) -> UNet2DConditionModel.build(UNet2DConditionConfig.from(c), w)));
+      Autoencoder vae = autoencoder(folder, runtimes, resources, maxBatch);
+      OnnxSession preview = null;
+      if (folder.has("taesd")) {
+        preview =
+            track(
+                resources,
+                ComponentLoader.open(
+                    runtimes,
+                    folder.component("taesd"),
+                    (c, w) ->
+                        AutoencoderTiny.decoder(
+                            AutoencoderTinyConfig.from(c), w, AutoencoderTiny.Layout.DIFFUSERS)));
+      }
+      SchedulerConfig scheduler = schedulerConfig(folder);
+      String defaultScheduler = null;
+      if (!Schedulers.isKnown(scheduler.className())) {
+        defaultScheduler = "dpmpp_2m";
+        LOG.info(
+            "{} ships {}, which Easel does not implement; its default sampler is dpmpp_2m",
+            folder.name(),
+            scheduler.className());
+      }
+      int downsamples = unetConfig.blocks() - 1;
+      ModelCapabilities caps =
+          new ModelCapabilities(
+              arch.id(),
+              unetConfig.sampleSize() * vae.downscale(),
+              vae.downscale() << downsamples,
+              arch.defaultSteps(),
+              arch.defaultGuidance(),
+              unetConfig.inChannels() == 9);
+      LOG.info(
+          "loaded {} ({}) in {} ms",
+          folder.name(),
+          arch.id(),
+          (System.nanoTime() - start) / 1_000_000);
+      return new StableDiffusionPipeline(
+          folder.name(),
+          caps,
+          new TextConditioner(encoders, arch.isXl()),
+          unet,
+          vae,
+          preview,
+          scheduler,
+          defaultScheduler,
+          maxBatch,
+          arch.isXl(),
+          resources);
+    } catch (RuntimeException e) {
+      for (AutoCloseable r : resources) {
+        try {
+          r.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The VAE from diffusers' {@code vae/} or Optimum's pre-exported {@code vae_decoder/} and {@code
+   * vae_encoder/} (each may carry the AutoencoderKL config.json).
+   */
+  private static Autoencoder autoencoder(
+      ModelFolder folder, OnnxRuntimes runtimes, List<AutoCloseable> resources, int maxBatch) {
+    Path vaeDir = folder.component("vae");
+    Path configDir = folder.has("vae") ? vaeDir : folder.require("vae_decoder");
+    AutoencoderKLConfig cfg = AutoencoderKLConfig.from(ComponentConfig.read(configDir));
+    OnnxSession decoder =
+        track(
+            resources,
+            ComponentLoader.open(
+                runtimes,
+                folder.component("vae_decoder"),
+                vaeDir,
+                (c, w) -> AutoencoderKL.decoder(AutoencoderKLConfig.from(c), w)));
+    OnnxSession encoder =
+        folder.has("vae") || folder.has("vae_encoder")
+            ? track(
+                resources,
+                ComponentLoader.open(
+                    runtimes,
+                    folder.component("vae_encoder"),
+                    vaeDir,
+                    (c, w) -> AutoencoderKL.encoder(AutoencoderKLConfig.from(c), w)))
+            : null;
+    return new Autoencoder(encoder, decoder, cfg.latentScaling(), cfg.downscale(), maxBatch);
+  }
+
+  private static SchedulerConfig schedulerConfig(ModelFolder folder) {
+    Path file = folder.require("scheduler").resolve("scheduler_config.json");
+    try {
+      return SchedulerConfig.read(file);
+    } catch (IOException e) {
+      throw new ModelException(file + ": cannot read: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new ModelException(e.getMessage(), e);
+    }
+  }
+
+  private static OnnxSession track(List<AutoCloseable> resources, OnnxSession s) {
+    resources.add(s);
+    return s;
+  }
+}

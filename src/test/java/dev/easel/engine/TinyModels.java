@@ -1,0 +1,43 @@
+package dev.easel.engine;
+
+import dev.easel.model.Architecture;
+import dev.easel.model.RandomModel;
+import dev.easel.model.safetensors.DType;
+import dev.easel.runtime.OnnxRuntimes;
+import dev.easel.runtime.RuntimeOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tiny random-weight models written once per test JVM in the real diffusers layout and loaded
+ * through the real loader: the test double for every pipeline test.
+ */
+public final class TinyModels {
+  private static final Map<String, Path> FOLDERS = new ConcurrentHashMap<>();
+  private static final OnnxRuntimes RUNTIMES = new OnnxRuntimes(RuntimeOptions.cpu());
+
+  private TinyModels() {}
+
+  /** The folder of a tiny model ({@code inpainting}: a 9-channel UNet). */
+  public static synchronized Path folder(Architecture arch, boolean inpainting) {
+    return FOLDERS.computeIfAbsent(
+        arch.id() + (inpainting ? "-inpainting" : ""),
+        k -> {
+          try {
+            Path dir = Files.createTempDirectory("easel-" + k).resolve("model");
+            RandomModel.write(dir, arch, inpainting, 1234, DType.F32, null);
+            return dir;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
+
+  public static StableDiffusionPipeline load(Architecture arch, boolean inpainting) {
+    return StableDiffusionLoader.load(folder(arch, inpainting), RUNTIMES, 4);
+  }
+}
