@@ -18,7 +18,13 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Self-hosted image generation that speaks the OpenAI Images API.",
-    subcommands = {CommandLine.HelpCommand.class},
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      ServeCommand.class,
+      TokenizeCommand.class,
+      BenchCommand.class,
+      ExportOnnxCommand.class,
+    },
     usageHelpAutoWidth = true)
 public final class EaselCommand implements Runnable {
   @Option(

@@ -2,6 +2,7 @@ package dev.easel.config;
 
 import static dev.easel.config.Setting.Type.BOOLEAN;
 import static dev.easel.config.Setting.Type.INT;
+import static dev.easel.config.Setting.Type.LIST;
 import static dev.easel.config.Setting.Type.PATH;
 import static dev.easel.config.Setting.Type.STRING;
 
@@ -37,6 +38,83 @@ public final class Settings {
   public static final Setting CLI_PROGRESS =
       Setting.of("cli.progress", BOOLEAN, "true", "Draw progress bars on an interactive terminal.");
 
+  public static final Setting SERVER_MODELS =
+      Setting.of(
+          "server.models",
+          LIST,
+          "",
+          "Models 'easel serve' loads (names or folders); --model replaces the list.");
+  public static final Setting SERVER_API_KEY_HASHES =
+      Setting.of(
+          "server.api-key-hashes",
+          LIST,
+          "",
+          "SHA-256 hashes (hex) of the accepted API keys; empty turns authentication off and"
+              + " binds to loopback only.");
+  public static final Setting SERVER_RATE_LIMIT =
+      Setting.of(
+          "server.rate-limit-images-per-minute",
+          INT,
+          "0",
+          "Images per minute each API key may request; 0 = unlimited.");
+  public static final Setting SERVER_QUEUE_SIZE =
+      Setting.of(
+          "server.queue-size", INT, "16", "Generations that may wait for the worker before 429.");
+  public static final Setting SERVER_MAX_BODY_MB =
+      Setting.of("server.max-body-mb", INT, "100", "Largest request body, in MiB.");
+  public static final Setting SERVER_MAX_INPUT_PIXELS =
+      Setting.of(
+          "server.max-input-pixels",
+          INT,
+          "16777216",
+          "Largest width x height of an uploaded image (checked before decoding).");
+  public static final Setting SERVER_PUBLIC_URL =
+      Setting.of(
+          "server.public-url",
+          STRING,
+          "",
+          "Base of the image URLs returned (e.g. https://easel.example.com); empty uses the"
+              + " request's Host header.");
+  public static final Setting SERVER_SHUTDOWN_TIMEOUT =
+      Setting.of(
+          "server.shutdown-timeout-seconds",
+          INT,
+          "300",
+          "How long a stopping server waits for requests in flight.");
+  public static final Setting STORE_DIR =
+      Setting.of(
+          "store.dir",
+          PATH,
+          "",
+          "Folder for generated images behind URLs; empty uses a temporary folder.");
+  public static final Setting STORE_URL_TTL_MINUTES =
+      Setting.of(
+          "store.url-ttl-minutes",
+          INT,
+          "60",
+          "Minutes an image URL stays valid; the file is deleted afterwards.");
+  public static final Setting STORE_URL_SECRET =
+      Setting.of(
+          "store.url-secret",
+          STRING,
+          "",
+          "Key for signing image URLs (16+ characters); empty uses a random key per start.");
+  public static final Setting ALIAS_DALL_E_2 = alias("dall-e-2");
+  public static final Setting ALIAS_DALL_E_3 = alias("dall-e-3");
+  public static final Setting ALIAS_GPT_IMAGE_1 = alias("gpt-image-1");
+  public static final Setting ALIAS_GPT_IMAGE_1_MINI = alias("gpt-image-1-mini");
+  public static final Setting ALIAS_GPT_IMAGE_1_5 = alias("gpt-image-1.5");
+  public static final Setting ALIAS_GPT_IMAGE_2 = alias("gpt-image-2");
+  public static final Setting ALIAS_CHATGPT_IMAGE_LATEST = alias("chatgpt-image-latest");
+
+  private static Setting alias(String model) {
+    return Setting.of(
+        "aliases." + model,
+        STRING,
+        "",
+        "Local model that answers requests for '" + model + "'; empty = the first loaded model.");
+  }
+
   private static final Map<String, Setting> ALL = new LinkedHashMap<>();
 
   static {
@@ -48,7 +126,25 @@ public final class Settings {
             RUNTIME_DEVICE,
             RUNTIME_THREADS,
             MODELS_DIR,
-            CLI_PROGRESS)) {
+            CLI_PROGRESS,
+            SERVER_MODELS,
+            SERVER_API_KEY_HASHES,
+            SERVER_RATE_LIMIT,
+            SERVER_QUEUE_SIZE,
+            SERVER_MAX_BODY_MB,
+            SERVER_MAX_INPUT_PIXELS,
+            SERVER_PUBLIC_URL,
+            SERVER_SHUTDOWN_TIMEOUT,
+            STORE_DIR,
+            STORE_URL_TTL_MINUTES,
+            STORE_URL_SECRET,
+            ALIAS_DALL_E_2,
+            ALIAS_DALL_E_3,
+            ALIAS_GPT_IMAGE_1,
+            ALIAS_GPT_IMAGE_1_MINI,
+            ALIAS_GPT_IMAGE_1_5,
+            ALIAS_GPT_IMAGE_2,
+            ALIAS_CHATGPT_IMAGE_LATEST)) {
       ALL.put(s.key(), s);
     }
   }

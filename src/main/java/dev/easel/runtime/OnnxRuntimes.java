@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class OnnxRuntimes {
   private static final Logger LOG = LoggerFactory.getLogger(OnnxRuntimes.class);
 
-  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  private final OrtEnvironment env =
+      OrtEnvironment.getEnvironment(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
   private final RuntimeOptions options;
 
   public OnnxRuntimes(RuntimeOptions options) {

@@ -74,21 +74,23 @@ public final class GraphBuilder {
     graph.addOutput(valueInfo(outputName, TensorProto.DataType.FLOAT, dims));
   }
 
+  /** Without dims the shape is left unknown (not a scalar). */
   private static ValueInfoProto valueInfo(String n, TensorProto.DataType type, Object... dims) {
-    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-    for (Object d : dims) {
-      if (d instanceof Number num) {
-        shape.addDimBuilder().setDimValue(num.longValue());
-      } else {
-        shape.addDimBuilder().setDimParam(d.toString());
+    TypeProto.Tensor.Builder tensor = TypeProto.Tensor.newBuilder().setElemType(type.getNumber());
+    if (dims.length > 0) {
+      TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+      for (Object d : dims) {
+        if (d instanceof Number num) {
+          shape.addDimBuilder().setDimValue(num.longValue());
+        } else {
+          shape.addDimBuilder().setDimParam(d.toString());
+        }
       }
+      tensor.setShape(shape);
     }
     return ValueInfoProto.newBuilder()
         .setName(n)
-        .setType(
-            TypeProto.newBuilder()
-                .setTensorType(
-                    TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape)))
+        .setType(TypeProto.newBuilder().setTensorType(tensor))
         .build();
   }
 

@@ -1,6 +1,5 @@
 package dev.easel.model.vae;
 
-import dev.easel.model.onnx.Attr;
 import dev.easel.model.onnx.GraphBuilder;
 import dev.easel.model.onnx.OnnxGraph;
 import dev.easel.model.weights.Weights;
@@ -67,7 +66,7 @@ public final class AutoencoderTiny {
         x = block(g, x, p + index++, ch[i], ch[i], cfg.pooledBlocks());
       }
       if (!last) {
-        x = upsample(g, x, cfg.upsamplingScalingFactor());
+        x = VaeBlocks.nearestUpsample(g, x, cfg.upsamplingScalingFactor());
         index++;
       }
       x = g.conv2d(x, p + index++, ch[i], last ? cfg.outChannels() : ch[i], 3, 1, 1, last);
@@ -91,15 +90,5 @@ public final class AutoencoderTiny {
     y = g.conv2d(y, prefix + ".conv.4", out, out, 3, 1, 1, true);
     String skip = in == out ? x : g.conv2d(x, prefix + ".skip", in, out, 1, 1, 0, false);
     return g.relu(g.add(y, skip));
-  }
-
-  private static String upsample(GraphBuilder g, String x, int factor) {
-    String scales = g.constant(new long[] {4}, 1f, 1f, factor, factor);
-    return g.op(
-        "Resize",
-        List.of(x, "", scales),
-        Attr.of("mode", "nearest"),
-        Attr.of("coordinate_transformation_mode", "asymmetric"),
-        Attr.of("nearest_mode", "floor"));
   }
 }

@@ -1,0 +1,35 @@
+package dev.easel.api;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The fields of one request body, JSON or multipart, read with OpenAI's type rules: a value of the
+ * wrong type is a 400 naming the field; an explicit JSON {@code null} counts as absent.
+ */
+interface Fields {
+  /** Names of every non-file field present (with a non-null value). */
+  Set<String> names();
+
+  Optional<String> string(String name);
+
+  Optional<Long> integer(String name);
+
+  Optional<Double> number(String name);
+
+  Optional<Boolean> bool(String name);
+
+  /** Uploaded files under any of the names, in order; empty for JSON bodies. */
+  List<Upload> files(String... names);
+
+  /** One uploaded file part. */
+  record Upload(String field, String filename, byte[] data) {}
+
+  static ApiException wrongType(String name, String value, String expected) {
+    return ApiException.invalid(
+        "Invalid type for '" + name + "': expected " + expected + ", but got " + value + ".",
+        name,
+        "invalid_type");
+  }
+}

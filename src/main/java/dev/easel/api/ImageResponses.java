@@ -1,0 +1,137 @@
+package dev.easel.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.easel.engine.GeneratedImage;
+import dev.easel.engine.GenerationResult;
+import dev.easel.image.RgbaImage;
+import java.util.List;
+
+/**
+ * The bodies of image responses: {@code ImagesResponse} and the streaming events, with only the
+ * spec's enum values in them. Easel adds one field, {@code seed}, to each image (official SDKs
+ * ignore unknown fields).
+ *
+ * <p>Usage: text tokens are the prompt's CLIP tokens as the model encoded them; an image token is
+ * one 8×8-pixel cell of the latent the model denoises, so a 1024×1024 image counts 16 384. Input
+ * image tokens count the uploaded images, output tokens the generated ones.
+ */
+final class ImageResponses {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private ImageResponses() {}
+
+  static long imageTokens(int width, int height) {
+    return (long) Math.ceilDiv(width, 8) * Math.ceilDiv(height, 8);
+  }
+
+  /** Usage of the whole request; with {@code details} the ImagesResponse shape, else events'. */
+  static ObjectNode usage(ImageJob job, GenerationResult result, boolean details) {
+    long inputImages = 0;
+    for (RgbaImage image : job.images()) {
+      inputImages += imageTokens(image.width(), image.height());
+    }
+    long output = 0;
+    for (GeneratedImage g : result.images()) {
+      output += imageTokens(g.image().width(), g.image().height());
+    }
+    return usage(result.promptTokens(), inputImages, output, details);
+  }
+
+  static ObjectNode usage(long textTokens, long imageTokens, long outputTokens, boolean details) {
+    ObjectNode usage = JSON.createObjectNode();
+    usage.put("input_tokens", textTokens + imageTokens);
+    usage.put("output_tokens", outputTokens);
+    usage.put("total_tokens", textTokens + imageTokens + outputTokens);
+    ObjectNode input = usage.putObject("input_tokens_details");
+    input.put("text_tokens", textTokens);
+    input.put("image_tokens", imageTokens);
+    if (details) {
+      ObjectNode out = usage.putObject("output_tokens_details");
+      out.put("image_tokens", outputTokens);
+      out.put("text_tokens", 0);
+    }
+    return usage;
+  }
+
+  /**
+   * The {@code ImagesResponse}.
+   *
+   * @param encoded per image, its base64 (for b64_json) or its URL (for url)
+   */
+  static ObjectNode imagesResponse(
+      ImageJob job,
+      GenerationPlan plan,
+      GenerationResult result,
+      List<String> encoded,
+      long created) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("created", created);
+    ArrayNode data = body.putArray("data");
+    for (int i = 0; i < encoded.size(); i++) {
+      ObjectNode item = data.addObject();
+      item.put(job.responseFormat().equals("url") ? "url" : "b64_json", encoded.get(i));
+      if (job.rules().revisesPrompt()) {
+        item.put("revised_prompt", job.prompt());
+      }
+      item.put("seed", result.images().get(i).seed());
+    }
+    if (job.rules().acceptsGptParameters()) {
+      body.put("background", "opaque");
+      body.put("output_format", job.outputFormat().name);
+      if (plan.responseSize() != null) {
+        body.put("size", plan.responseSize());
+      }
+      body.put("quality", plan.quality());
+      body.set("usage", usage(job, result, true));
+    }
+    return body;
+  }
+
+  /** An {@code image_generation.partial_image} or {@code image_edit.partial_image} event. */
+  static ObjectNode partialEvent(
+      ImageJob job, GenerationPlan plan, String b64, int index, long created) {
+    ObjectNode event = eventBase(job, plan, "partial_image", b64, created);
+    event.put("partial_image_index", index);
+    return event;
+  }
+
+  /** A {@code .completed} event for one image, with that image's share of the usage. */
+  static ObjectNode completedEvent(
+      ImageJob job,
+      GenerationPlan plan,
+      String b64,
+      GeneratedImage image,
+      ObjectNode usage,
+      long created) {
+    ObjectNode event = eventBase(job, plan, "completed", b64, created);
+    event.set("usage", usage);
+    event.put("seed", image.seed());
+    return event;
+  }
+
+  private static ObjectNode eventBase(
+      ImageJob job, GenerationPlan plan, String kind, String b64, long created) {
+    ObjectNode event = JSON.createObjectNode();
+    event.put("type", job.endpoint().eventPrefix + "." + kind);
+    event.put("b64_json", b64);
+    event.put("created_at", created);
+    event.put("size", plan.eventSize());
+    event.put("quality", plan.quality());
+    event.put("background", "opaque");
+    event.put("output_format", job.outputFormat().name);
+    return event;
+  }
+
+  /** OpenAI's error envelope. */
+  static ObjectNode error(ApiException e) {
+    ObjectNode body = JSON.createObjectNode();
+    ObjectNode error = body.putObject("error");
+    error.put("message", e.getMessage());
+    error.put("type", e.type());
+    error.put("param", e.param());
+    error.put("code", e.code());
+    return body;
+  }
+}

@@ -1,0 +1,19 @@
+package dev.easel.bench;
+
+/**
+ * How fast one component ran.
+ *
+ * @param name component
+ * @param seconds best forward time
+ * @param teraflops known cost of one forward pass, or 0 when unknown
+ * @param peakGflops the machine's measured peak, for the fraction
+ */
+public record ComponentTiming(String name, double seconds, double teraflops, double peakGflops) {
+  public double gflops() {
+    return teraflops * 1000 / seconds;
+  }
+
+  public double fractionOfPeak() {
+    return gflops() / peakGflops;
+  }
+}

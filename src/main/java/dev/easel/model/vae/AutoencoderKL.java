@@ -1,0 +1,82 @@
+package dev.easel.model.vae;
+
+import dev.easel.model.onnx.GraphBuilder;
+import dev.easel.model.onnx.OnnxGraph;
+import dev.easel.model.weights.Weights;
+
+/**
+ * Builds diffusers' {@code AutoencoderKL} encoder and decoder as ONNX graphs, in diffusers' raw
+ * convention and with Optimum's input and output names:
+ *
+ * <ul>
+ *   <li>encoder: {@code sample} [N, 3, H, W] in [-1, 1] → {@code latent_parameters} [N, 2·C, H/f,
+ *       W/f], mean and log variance after {@code quant_conv} (sample them with {@link
+ *       DiagonalGaussian});
+ *   <li>decoder: {@code latent_sample} [N, C, h, w], raw (undo the scaling with {@link
+ *       LatentScaling#fromLatentSpace}) → {@code sample} [N, 3, f·h, f·w] in about [-1, 1].
+ * </ul>
+ */
+public final class AutoencoderKL {
+  public static final String SAMPLE = "sample";
+  public static final String LATENT_PARAMETERS = "latent_parameters";
+  public static final String LATENT_SAMPLE = "latent_sample";
+
+  private AutoencoderKL() {}
+
+  public static OnnxGraph encoder(AutoencoderKLConfig cfg, Weights w) {
+    GraphBuilder g = new GraphBuilder("vae_encoder", w);
+    int[] ch = cfg.blockOutChannels();
+    long groups = cfg.normNumGroups();
+    String x = g.input(SAMPLE, "batch", (long) cfg.inChannels(), "height", "width");
+    x = g.conv2d(x, "encoder.conv_in", cfg.inChannels(), ch[0], 3, 1, 1, true);
+    long in = ch[0];
+    for (int i = 0; i < ch.length; i++) {
+      String block = "encoder.down_blocks." + i;
+      for (int j = 0; j < cfg.layersPerBlock(); j++) {
+        x = VaeBlocks.resnetBlock2D(g, x, block + ".resnets." + j, in, ch[i], groups);
+        in = ch[i];
+      }
+      if (i < ch.length - 1) {
+        x = VaeBlocks.downsample2D(g, x, block + ".downsamplers.0", ch[i]);
+      }
+    }
+    x = VaeBlocks.midBlock2D(g, x, "encoder.mid_block", in, groups, cfg.midBlockAddAttention());
+    x = g.silu(g.groupNorm(x, "encoder.conv_norm_out", groups, in, VaeBlocks.NORM_EPS));
+    long moments = 2L * cfg.latentChannels();
+    x = g.conv2d(x, "encoder.conv_out", in, moments, 3, 1, 1, true);
+    if (cfg.useQuantConv()) {
+      x = g.conv2d(x, "quant_conv", moments, moments, 1, 1, 0, true);
+    }
+    g.output(LATENT_PARAMETERS, x, "batch", moments, "latent_height", "latent_width");
+    return g.build();
+  }
+
+  public static OnnxGraph decoder(AutoencoderKLConfig cfg, Weights w) {
+    GraphBuilder g = new GraphBuilder("vae_decoder", w);
+    int[] ch = cfg.blockOutChannels();
+    long groups = cfg.normNumGroups();
+    long latent = cfg.latentChannels();
+    String x = g.input(LATENT_SAMPLE, "batch", latent, "latent_height", "latent_width");
+    if (cfg.usePostQuantConv()) {
+      x = g.conv2d(x, "post_quant_conv", latent, latent, 1, 1, 0, true);
+    }
+    long in = ch[ch.length - 1];
+    x = g.conv2d(x, "decoder.conv_in", latent, in, 3, 1, 1, true);
+    x = VaeBlocks.midBlock2D(g, x, "decoder.mid_block", in, groups, cfg.midBlockAddAttention());
+    for (int i = 0; i < ch.length; i++) {
+      long out = ch[ch.length - 1 - i];
+      String block = "decoder.up_blocks." + i;
+      for (int j = 0; j < cfg.layersPerBlock() + 1; j++) {
+        x = VaeBlocks.resnetBlock2D(g, x, block + ".resnets." + j, in, out, groups);
+        in = out;
+      }
+      if (i < ch.length - 1) {
+        x = VaeBlocks.upsample2D(g, x, block + ".upsamplers.0", out);
+      }
+    }
+    x = g.silu(g.groupNorm(x, "decoder.conv_norm_out", groups, in, VaeBlocks.NORM_EPS));
+    x = g.conv2d(x, "decoder.conv_out", in, cfg.outChannels(), 3, 1, 1, true);
+    g.output(SAMPLE, x, "batch", (long) cfg.outChannels(), "height", "width");
+    return g.build();
+  }
+}

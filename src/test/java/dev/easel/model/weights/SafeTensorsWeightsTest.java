@@ -1,0 +1,83 @@
+package dev.easel.model.weights;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.easel.model.ModelException;
+import dev.easel.model.safetensors.DType;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SafeTensorsWeightsTest {
+  @TempDir Path dir;
+
+  private static float[] floats(ByteBuffer b) {
+    float[] out = new float[b.remaining() / 4];
+    b.asFloatBuffer().get(out);
+    return out;
+  }
+
+  @Test
+  void fp16VariantIsPreferredWhenAskedAndConvertedToFloat32() throws Exception {
+    RandomWeights random = new RandomWeights(3);
+    float[] original = floats(random.float32("layer.weight", 4, 8));
+    random.save(dir.resolve("diffusion_pytorch_model.fp16.safetensors"), DType.F16);
+    random.save(dir.resolve("diffusion_pytorch_model.safetensors"), DType.F32);
+    try (SafeTensorsWeights fp16 = SafeTensorsWeights.openComponent(dir, true);
+        SafeTensorsWeights fp32 = SafeTensorsWeights.openComponent(dir, false)) {
+      assertThat(fp16.storedType()).isEqualTo(DType.F16);
+      assertThat(fp32.storedType()).isEqualTo(DType.F32);
+      assertThat(floats(fp32.float32("layer.weight", 4, 8))).containsExactly(original);
+      float[] half = floats(fp16.float32("layer.weight", 4, 8));
+      for (int i = 0; i < half.length; i++) {
+        assertThat(half[i]).isCloseTo(original[i], org.assertj.core.data.Offset.offset(1e-3f));
+      }
+    }
+  }
+
+  @Test
+  void shardedWeightsAreJoinedThroughTheIndex() throws Exception {
+    RandomWeights a = new RandomWeights(1);
+    a.float32("a.weight", 2, 2);
+    a.save(dir.resolve("model-00001-of-00002.safetensors"), DType.F32);
+    RandomWeights b = new RandomWeights(2);
+    b.float32("b.weight", 3, 3);
+    b.save(dir.resolve("model-00002-of-00002.safetensors"), DType.F32);
+    Files.writeString(
+        dir.resolve("model.safetensors.index.json"),
+        "{\"metadata\":{},\"weight_map\":{\"a.weight\":\"model-00001-of-00002.safetensors\","
+            + "\"b.weight\":\"model-00002-of-00002.safetensors\"}}");
+    try (SafeTensorsWeights w = SafeTensorsWeights.openComponent(dir, false)) {
+      assertThat(w.keys()).containsExactlyInAnyOrder("a.weight", "b.weight");
+      w.float32("a.weight", 2, 2);
+      assertThat(w.unused()).containsExactly("b.weight");
+    }
+  }
+
+  @Test
+  void shapeMismatchNamesFileTensorAndShapes() throws Exception {
+    RandomWeights random = new RandomWeights(3);
+    random.float32("conv_in.weight", 64, 4, 3, 3);
+    random.save(dir.resolve("diffusion_pytorch_model.safetensors"), DType.F32);
+    try (SafeTensorsWeights w = SafeTensorsWeights.openComponent(dir, false)) {
+      assertThatThrownBy(() -> w.float32("conv_in.weight", 320, 4, 3, 3))
+          .isInstanceOf(ModelException.class)
+          .hasMessageContaining("diffusion_pytorch_model.safetensors")
+          .hasMessageContaining("conv_in.weight")
+          .hasMessageContaining("[64, 4, 3, 3]")
+          .hasMessageContaining("[320, 4, 3, 3]");
+      assertThatThrownBy(() -> w.float32("conv_out.weight", 4, 320, 3, 3))
+          .hasMessageContaining("missing tensor 'conv_out.weight'");
+    }
+  }
+
+  @Test
+  void folderWithoutSafetensorsSaysWhatItLookedFor() {
+    assertThatThrownBy(() -> SafeTensorsWeights.openComponent(dir, true))
+        .hasMessageContaining("no weights found")
+        .hasMessageContaining(".bin/.ckpt pickles are not loaded");
+  }
+}
