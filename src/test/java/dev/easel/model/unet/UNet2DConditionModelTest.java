@@ -173,6 +173,26 @@ class UNet2DConditionModelTest {
     }
   }
 
+  @Test
+  void aSingleTimestepIsBroadcastOverTheBatchLikeDiffusers() throws IOException {
+    UNet2DConditionConfig cfg = UNet2DConditionConfig.tinyXl();
+    writeRandom(dir, cfg, 9);
+    try (SafeTensorsWeights w = SafeTensorsWeights.openComponent(dir, false);
+        OnnxSession session = RUNTIMES.open(UNet2DConditionModel.build(cfg, w))) {
+      Inputs in = inputs(cfg, 2, 8, 8, 5);
+      in.feed()
+          .put(UNet2DConditionModel.TIMESTEP, new FloatTensor(new long[] {1}, new float[] {500}));
+      FloatTensor broadcast = session.runSingle(in.feed());
+      in.feed()
+          .put(
+              UNet2DConditionModel.TIMESTEP,
+              new FloatTensor(new long[] {2}, new float[] {500, 500}));
+      FloatTensor perItem = session.runSingle(in.feed());
+      assertThat(Reference.relativeError(broadcast.data(), Reference.toDouble(perItem.data())))
+          .isLessThan(1e-6);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(AttentionKernel.class)
   void bothAttentionKernelsGiveTheSameResult(AttentionKernel kernel) throws IOException {
