@@ -1,31 +1,35 @@
 package dev.easel.cli;
 
+import dev.easel.bench.ComponentBenchmark;
 import dev.easel.bench.ComponentTiming;
+import dev.easel.bench.MemoryUsage;
 import dev.easel.bench.PeakThroughput;
-import dev.easel.model.onnx.OnnxGraph;
-import dev.easel.model.vae.AutoencoderTiny;
-import dev.easel.model.vae.AutoencoderTinyConfig;
-import dev.easel.model.weights.RandomWeights;
-import dev.easel.runtime.FloatTensor;
+import dev.easel.bench.PipelineBenchmark;
+import dev.easel.config.Settings;
+import dev.easel.engine.ImageGenerator;
+import dev.easel.engine.StableDiffusionLoader;
+import dev.easel.hub.ModelLocator;
 import dev.easel.runtime.OnnxRuntimes;
-import dev.easel.runtime.OnnxSession;
 import dev.easel.runtime.RuntimeOptions;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code easel bench}: the machine's peak and each component's forward speed at full size. */
+/**
+ * {@code easel bench}: the machine's float32 peak, each component's forward speed at full size
+ * (random weights, SD-Turbo shapes), and with {@code --model} a model's load time, memory and
+ * end-to-end generation speed.
+ */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description =
-        "Measure the CPU's float32 peak and each model component's forward time at full size"
-            + " (random weights), as GFLOP/s and fraction of peak.")
+        "Measure the CPU's float32 peak, each model component's forward time at full size (random"
+            + " SD-Turbo-shaped weights) as GFLOP/s and fraction of peak, and with --model a"
+            + " model's load time, peak memory and end-to-end speed.")
 public final class BenchCommand implements Runnable {
   @ParentCommand EaselCommand root;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -33,7 +37,10 @@ public final class BenchCommand implements Runnable {
   @Option(names = "--size", defaultValue = "512", description = "Image side in pixels.")
   int size;
 
-  @Option(names = "--repeat", defaultValue = "3", description = "Timed runs per component (best).")
+  @Option(
+      names = "--repeat",
+      defaultValue = "3",
+      description = "Timed runs per measurement (best).")
   int repeat;
 
   @Option(
@@ -42,57 +49,94 @@ public final class BenchCommand implements Runnable {
       description = "Side of the square matrices used to measure the peak.")
   int peakSize;
 
+  @Option(
+      names = "--components",
+      split = ",",
+      paramLabel = "NAME",
+      description =
+          "Components to time: text_encoder, unet, vae_decoder, taesd_decoder (default: taesd_decoder).")
+  List<String> components = List.of("taesd_decoder");
+
+  @Option(
+      names = "--model",
+      paramLabel = "DIR|NAME",
+      description = "Also load this model and time end-to-end generation (n = 1, 2, 4).")
+  String model;
+
+  @Option(names = "--steps", defaultValue = "1", description = "Steps for the end-to-end runs.")
+  int steps;
+
   @Override
   public void run() {
-    if (size % 8 != 0 || size <= 0 || repeat <= 0 || peakSize <= 0) {
-      throw new UsageException("--size must be a positive multiple of 8, --repeat positive");
+    if (size % 8 != 0 || size <= 0 || repeat <= 0 || peakSize <= 0 || steps <= 0) {
+      throw new UsageException(
+          "--size must be a positive multiple of 8; --repeat, --steps and --peak-size positive");
+    }
+    for (String c : components) {
+      if (!ComponentBenchmark.NAMES.contains(c)) {
+        throw new UsageException(
+            "unknown component '" + c + "'; known: " + String.join(", ", ComponentBenchmark.NAMES));
+      }
     }
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     OnnxRuntimes runtimes = new OnnxRuntimes(RuntimeOptions.from(root.config()));
     double peak = PeakThroughput.measureGflops(runtimes, peakSize, Math.max(repeat, 5));
     out.printf(
         "peak: %.1f GFLOP/s (float32 %dx%d matmul, %d threads)%n",
         peak, peakSize, peakSize, runtimes.options().effectiveThreads());
+    out.println();
+    out.println("| component | size | forward (s) | GFLOP/s | of peak |");
+    out.println("|---|---|---|---|---|");
     out.flush();
-    List<ComponentTiming> timings = new ArrayList<>();
-    int latent = size / 8;
-    double scale = (size / 512.0) * (size / 512.0);
-    timings.add(
-        time(
-            runtimes,
-            "taesd_decoder",
-            AutoencoderTiny.decoder(
-                AutoencoderTinyConfig.sd(4),
-                new RandomWeights(1),
-                AutoencoderTiny.Layout.DIFFUSERS),
-            Map.of(AutoencoderTiny.LATENT, FloatTensor.zeros(1, 4, latent, latent)),
-            0.14 * scale,
-            peak));
-    out.println("| component | forward (s) | GFLOP/s | of peak |");
-    out.println("|---|---|---|---|");
-    for (ComponentTiming t : timings) {
+    for (String c : components) {
+      ComponentTiming t =
+          ComponentBenchmark.run(
+              runtimes,
+              c,
+              size,
+              repeat,
+              peak,
+              line -> {
+                err.println(line);
+                err.flush();
+              });
       out.printf(
-          "| %s | %.3f | %.1f | %.0f%% |%n",
-          t.name(), t.seconds(), t.gflops(), 100 * t.fractionOfPeak());
+          "| %s | %d² | %.3f | %.1f | %.0f%% |%n",
+          t.name(), size, t.seconds(), t.gflops(), 100 * t.fractionOfPeak());
+      out.flush();
     }
+    if (model != null) {
+      pipeline(runtimes, out);
+    }
+    out.printf("%npeak resident memory: %.2f GB%n", MemoryUsage.peakResidentBytes() / 1e9);
   }
 
-  private ComponentTiming time(
-      OnnxRuntimes runtimes,
-      String name,
-      OnnxGraph graph,
-      Map<String, FloatTensor> inputs,
-      double teraflops,
-      double peak) {
-    try (OnnxSession s = runtimes.open(graph)) {
-      s.run(inputs);
-      long best = Long.MAX_VALUE;
-      for (int i = 0; i < repeat; i++) {
-        long t0 = System.nanoTime();
-        s.run(inputs);
-        best = Math.min(best, System.nanoTime() - t0);
+  private void pipeline(OnnxRuntimes runtimes, PrintWriter out) {
+    long t0 = System.nanoTime();
+    try (ImageGenerator g =
+        StableDiffusionLoader.load(
+            ModelLocator.resolve(model, root.config()),
+            runtimes,
+            root.config().getInt(Settings.ENGINE_MAX_BATCH))) {
+      out.printf(
+          "%nmodel %s: loaded in %.1f s, resident %.2f GB%n",
+          g.name(), (System.nanoTime() - t0) / 1e9, MemoryUsage.residentBytes() / 1e9);
+      out.println();
+      out.println("| size | steps | n | seconds | images/s | outside ONNX Runtime |");
+      out.println("|---|---|---|---|---|---|");
+      for (int n : new int[] {1, 2, 4}) {
+        PipelineBenchmark.Run r = PipelineBenchmark.run(g, size, steps, n, repeat);
+        out.printf(
+            "| %d² | %d | %d | %.2f | %.2f | %.1f%% |%n",
+            r.size(),
+            r.steps(),
+            r.n(),
+            r.seconds(),
+            r.imagesPerSecond(),
+            100 * r.outsideOnnxFraction());
+        out.flush();
       }
-      return new ComponentTiming(name, best / 1e9, teraflops, peak);
     }
   }
 }

@@ -23,6 +23,10 @@ public final class OnnxSession implements AutoCloseable {
   private final OrtSession session;
   private final List<OnnxTensor> weights;
 
+  /** Wall time spent inside ONNX Runtime's run calls by every session of this process. */
+  private static final java.util.concurrent.atomic.LongAdder RUN_NANOS =
+      new java.util.concurrent.atomic.LongAdder();
+
   OnnxSession(String name, OrtEnvironment env, OrtSession session, List<OnnxTensor> weights) {
     this.name = name;
     this.env = env;
@@ -62,7 +66,9 @@ public final class OnnxSession implements AutoCloseable {
         created.add(t);
         feed.put(e.getKey(), t);
       }
+      long start = System.nanoTime();
       try (OrtSession.Result result = session.run(feed)) {
+        RUN_NANOS.add(System.nanoTime() - start);
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, OnnxValue> e : result) {
           OnnxTensor t = (OnnxTensor) e.getValue();
@@ -88,6 +94,11 @@ public final class OnnxSession implements AutoCloseable {
     }
     b.flip();
     return OnnxTensor.createTensor(env, b, new long[] {rows.length, cols});
+  }
+
+  /** Total wall time spent in ONNX Runtime by all sessions so far (for overhead measurements). */
+  public static long totalRunNanos() {
+    return RUN_NANOS.sum();
   }
 
   /** Runs a graph with a single output and returns it. */

@@ -14,6 +14,32 @@ class BenchCommandTest {
   }
 
   @Test
+  void timesAModelEndToEnd(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    java.nio.file.Path model = dir.resolve("tiny");
+    assertThat(CliRun.of("random-model", model.toString(), "--arch", "tiny").exitCode()).isZero();
+    CliRun run =
+        CliRun.of(
+            "bench",
+            "--size",
+            "64",
+            "--repeat",
+            "1",
+            "--peak-size",
+            "128",
+            "--model",
+            model.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("| 64² | 1 | 4 |").contains("peak resident memory");
+  }
+
+  @Test
+  void unknownComponentsAreNamed() {
+    CliRun run = CliRun.of("bench", "--components", "transformer");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("transformer", "unet");
+  }
+
+  @Test
   void refusesSizesThatAreNotMultiplesOfEight() {
     CliRun run = CliRun.of("bench", "--size", "100");
     assertThat(run.exitCode()).isEqualTo(2);
