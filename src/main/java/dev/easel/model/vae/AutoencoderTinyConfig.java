@@ -82,6 +82,41 @@ public record AutoencoderTinyConfig(
         pooled);
   }
 
+  /** diffusers' {@code config.json} for this autoencoder. */
+  public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+    var o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    o.put("_class_name", "AutoencoderTiny");
+    o.put("_diffusers_version", "0.32.2");
+    o.put("act_fn", "relu");
+    o.put("in_channels", inChannels);
+    o.put("out_channels", outChannels);
+    o.put("latent_channels", latentChannels);
+    var enc = o.putArray("encoder_block_out_channels");
+    for (int c : encoderBlockOutChannels) {
+      enc.add(c);
+    }
+    var dec = o.putArray("decoder_block_out_channels");
+    for (int c : decoderBlockOutChannels) {
+      dec.add(c);
+    }
+    var nEnc = o.putArray("num_encoder_blocks");
+    for (int c : numEncoderBlocks) {
+      nEnc.add(c);
+    }
+    var nDec = o.putArray("num_decoder_blocks");
+    for (int c : numDecoderBlocks) {
+      nDec.add(c);
+    }
+    o.put("upsampling_scaling_factor", upsamplingScalingFactor);
+    o.put("upsample_fn", "nearest");
+    o.put("scaling_factor", scalingFactor);
+    o.put("shift_factor", shiftFactor);
+    o.put("latent_magnitude", 3);
+    o.put("latent_shift", 0.5);
+    o.put("force_upcast", false);
+    return o;
+  }
+
   /** Spatial downsampling from pixels to latents. */
   public int downscale() {
     return 1 << (encoderBlockOutChannels.length - 1);

@@ -16,6 +16,17 @@ class AutoencoderTinyTest {
   private final OnnxRuntimes runtimes = new OnnxRuntimes(RuntimeOptions.cpu());
 
   @Test
+  void configJsonRoundTrips() {
+    AutoencoderTinyConfig cfg = AutoencoderTinyConfig.sd(4);
+    AutoencoderTinyConfig back =
+        AutoencoderTinyConfig.from(
+            dev.easel.model.ComponentConfig.of(java.nio.file.Path.of("config.json"), cfg.toJson()));
+    assertThat(back.toJson()).isEqualTo(cfg.toJson());
+    assertThat(back.latentChannels()).isEqualTo(4);
+    assertThat(back.numDecoderBlocks()).containsExactly(3, 3, 3, 1);
+  }
+
+  @Test
   void realTaef2WeightsRoundTripTheAstronautAbove28dB() throws Exception {
     var image = TestImages.load(SharedAssets.require("images/astronaut.png"), 512, 512);
     AutoencoderTinyConfig cfg = AutoencoderTinyConfig.sd(32).withPooledBlocks(true);
