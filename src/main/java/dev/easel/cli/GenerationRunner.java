@@ -112,7 +112,7 @@ final class GenerationRunner {
                 o.negative,
                 o.steps == null ? generator.capabilities().defaultSteps() : o.steps,
                 o.scheduler == null ? "default" : o.scheduler,
-                o.guidance == null ? generator.capabilities().defaultGuidance() : o.guidance,
+                guidance(o, mode, generator),
                 img.seed(),
                 size[0],
                 size[1],
@@ -132,6 +132,17 @@ final class GenerationRunner {
       }
       return written;
     }
+  }
+
+  /** The guidance scale used: variations run without guidance unless one is asked for. */
+  private static double guidance(
+      GenerationOptions o, GenerationRequest.Mode mode, ImageGenerator generator) {
+    if (o.guidance != null) {
+      return o.guidance;
+    }
+    return mode == GenerationRequest.Mode.VARIATION
+        ? 1
+        : generator.capabilities().defaultGuidance();
   }
 
   /** Largest size not above {@code size} whose sides are multiples of {@code multiple}. */

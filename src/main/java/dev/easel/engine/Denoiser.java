@@ -2,6 +2,7 @@ package dev.easel.engine;
 
 import dev.easel.runtime.FloatTensor;
 import dev.easel.runtime.OnnxSession;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,15 +25,14 @@ record Denoiser(OnnxSession unet, int maxBatch, float[] addTimeIds) {
     boolean cfg = guidance > 1;
     FloatTensor batch = cfg ? FloatTensor.concat(input, input) : input;
     int rows = (int) batch.dim(0);
-    float[] out = new float[batch.data().length];
-    int item = batch.itemSize();
-    for (int from = 0; from < rows; from += maxBatch) {
+    FloatTensor[] parts = new FloatTensor[(rows + maxBatch - 1) / maxBatch];
+    for (int p = 0; p < parts.length; p++) {
+      int from = p * maxBatch;
       int to = Math.min(rows, from + maxBatch);
-      FloatTensor part = batch.slice(from, to);
       Map<String, Object> feed = new LinkedHashMap<>();
-      feed.put("sample", part);
+      feed.put("sample", batch.slice(from, to));
       float[] ts = new float[to - from];
-      java.util.Arrays.fill(ts, (float) t);
+      Arrays.fill(ts, (float) t);
       feed.put("timestep", new FloatTensor(new long[] {to - from}, ts));
       feed.put("encoder_hidden_states", rowsOf(cond, uncond, b, cfg, from, to, false));
       if (addTimeIds != null) {
@@ -43,14 +43,16 @@ record Denoiser(OnnxSession unet, int maxBatch, float[] addTimeIds) {
         }
         feed.put("time_ids", new FloatTensor(new long[] {to - from, addTimeIds.length}, ids));
       }
-      FloatTensor pred = unet.runSingle(feed);
-      System.arraycopy(pred.data(), 0, out, from * item, pred.data().length);
+      parts[p] = unet.runSingle(feed);
     }
+    // The output has the latent channels only (4), also when the input carries the
+    // inpainting UNet's mask and masked-image channels.
+    float[] out = FloatTensor.concat(parts).data();
     if (!cfg) {
       return out;
     }
-    float[] guided = new float[input.data().length];
-    int half = guided.length;
+    int half = out.length / 2;
+    float[] guided = new float[half];
     for (int i = 0; i < half; i++) {
       float u = out[i];
       float c = out[half + i];

@@ -17,12 +17,13 @@ import java.util.Map;
 /**
  * One batch through the scheduler's loop: initial latents (noise, or the noised input image),
  * guided UNet steps, masks (the inpainting UNet's extra channels, or latent blending), previews,
- * cancellation, decoding, and the final composite that keeps unmasked pixels exact.
+ * cancellation, decoding, and the final composite that keeps unmasked pixels exact. Progress counts
+ * the steps of all passes together (the high-res path runs two).
  */
 final class DenoisingLoop {
-  private static final int LATENT_CHANNELS_PLUS_MASK = 5;
-
-  private final Denoiser denoiser;
+  private final OnnxSession unet;
+  private final int maxUnetRows;
+  private final boolean xl;
   private final Autoencoder vae;
   private final OnnxSession previewDecoder;
   private final Scheduler scheduler;
@@ -30,10 +31,15 @@ final class DenoisingLoop {
   private final ProgressListener progress;
   private final Cancellation cancel;
   private final int previews;
+  private int stepsDone;
+  private int stepsTotal;
+  private long start;
   private int previewsSent;
 
   DenoisingLoop(
-      Denoiser denoiser,
+      OnnxSession unet,
+      int maxUnetRows,
+      boolean xl,
       Autoencoder vae,
       OnnxSession previewDecoder,
       Scheduler scheduler,
@@ -41,7 +47,9 @@ final class DenoisingLoop {
       ProgressListener progress,
       Cancellation cancel,
       int previews) {
-    this.denoiser = denoiser;
+    this.unet = unet;
+    this.maxUnetRows = maxUnetRows;
+    this.xl = xl;
     this.vae = vae;
     this.previewDecoder = previewDecoder;
     this.scheduler = scheduler;
@@ -53,8 +61,13 @@ final class DenoisingLoop {
 
   List<RgbaImage> run(
       Plan plan, Conditioning[] cond, NoiseSource noise, int batch, int firstIndex) {
+    start = System.nanoTime();
+    stepsDone = 0;
+    previewsSent = 0;
     List<RgbaImage> images;
     if (plan.highres()) {
+      int refineSteps = Math.max(plan.steps(), (int) Math.ceil(1 / Plan.REFINE_STRENGTH));
+      stepsTotal = stepCount(plan.steps(), 1) + stepCount(refineSteps, Plan.REFINE_STRENGTH);
       FloatTensor base =
           denoise(
               plan,
@@ -69,12 +82,9 @@ final class DenoisingLoop {
               1,
               plan.steps());
       List<RgbaImage> upscaled = new ArrayList<>();
-      for (int k = 0; k < batch; k++) {
-        upscaled.add(
-            Resize.resize(
-                toImages(base, 1 + k).get(k), plan.width(), plan.height(), Resize.Filter.LANCZOS));
+      for (RgbaImage img : toImages(base, batch)) {
+        upscaled.add(Resize.resize(img, plan.width(), plan.height(), Resize.Filter.LANCZOS));
       }
-      int refineSteps = Math.max(plan.steps(), (int) Math.ceil(1 / Plan.REFINE_STRENGTH));
       FloatTensor refined =
           denoise(
               plan,
@@ -92,6 +102,7 @@ final class DenoisingLoop {
     } else {
       FloatTensor init =
           plan.image() == null ? null : toTensor(Collections.nCopies(batch, plan.image()));
+      stepsTotal = stepCount(plan.steps(), init == null ? 1 : plan.strength());
       FloatTensor out =
           denoise(
               plan,
@@ -114,6 +125,13 @@ final class DenoisingLoop {
     return images;
   }
 
+  /** How many steps a pass of {@code steps} at {@code strength} runs. */
+  private int stepCount(int steps, double strength) {
+    scheduler.setTimesteps(steps);
+    int length = scheduler.timesteps().length;
+    return strength < 1 ? length - scheduler.beginIndex(strength) : length;
+  }
+
   /** The first {@code count} images of a [N, 3, H, W] tensor in [-1, 1]. */
   private static List<RgbaImage> toImages(FloatTensor t, int count) {
     return new ArrayList<>(
@@ -132,7 +150,12 @@ final class DenoisingLoop {
         Tensors.toNchw(images, Tensors.Range.MINUS_ONE_TO_ONE));
   }
 
-  /** Returns decoded images [B, 3, H, W] in [-1, 1]. */
+  /**
+   * One pass. Random numbers are drawn per image in diffusers' order: the input image's latent
+   * sample (when the pass needs it), the starting noise, then the masked image's latent sample.
+   *
+   * @return decoded images [B, 3, H, W] in [-1, 1]
+   */
   private FloatTensor denoise(
       Plan plan,
       Conditioning[] cond,
@@ -151,12 +174,14 @@ final class DenoisingLoop {
     int lh = height / f;
     int lw = width / f;
     long[] latentShape = {batch, 4, lh, lw};
-    FloatTensor imageLatents = init == null ? null : vae.encode(init, noise);
-    int begin = init != null && strength < 1 ? scheduler.beginIndex(strength) : 0;
+    boolean fromNoise = init == null || (mask != null && strength >= 1);
+    boolean blend = mask != null && !inpaintingUnet;
+    FloatTensor imageLatents = !fromNoise || blend ? vae.encode(init, noise) : null;
+    int begin = fromNoise ? 0 : scheduler.beginIndex(strength);
     float[] initialNoise = new float[batch * 4 * lh * lw];
     noise.fill(initialNoise);
     float[] latents;
-    if (imageLatents == null || (mask != null && strength >= 1)) {
+    if (fromNoise) {
       latents = initialNoise.clone();
       float sigma = scheduler.initNoiseSigma();
       for (int i = 0; i < latents.length; i++) {
@@ -167,50 +192,55 @@ final class DenoisingLoop {
     }
     float[] maskLatent = null;
     FloatTensor maskedImageLatents = null;
-    if (mask != null) {
-      InpaintMask m = InpaintMask.of(plan.image(), mask);
-      if (inpaintingUnet) {
-        maskLatent = m.binaryRegenerateLatent(f);
-        float[] masked = m.maskedImage(plan.image());
-        float[] repeated = new float[masked.length * batch];
-        for (int k = 0; k < batch; k++) {
-          System.arraycopy(masked, 0, repeated, k * masked.length, masked.length);
-        }
-        maskedImageLatents =
-            vae.encode(new FloatTensor(new long[] {batch, 3, height, width}, repeated), noise);
-      } else {
-        maskLatent = m.latentRegenerate(f);
+    if (inpaintingUnet) {
+      // Without a mask the inpainting UNet is asked to regenerate everything from a blank image.
+      InpaintMask m =
+          mask != null
+              ? InpaintMask.of(plan.image(), mask)
+              : new InpaintMask(width, height, new float[width * height]);
+      maskLatent = m.binaryRegenerateLatent(f);
+      float[] masked = mask != null ? m.maskedImage(plan.image()) : new float[3 * width * height];
+      float[] repeated = new float[masked.length * batch];
+      for (int k = 0; k < batch; k++) {
+        System.arraycopy(masked, 0, repeated, k * masked.length, masked.length);
       }
+      maskedImageLatents =
+          vae.encode(new FloatTensor(new long[] {batch, 3, height, width}, repeated), noise);
+    } else if (blend) {
+      maskLatent = InpaintMask.of(plan.image(), mask).latentRegenerate(f);
     }
-    long start = System.nanoTime();
-    int total = timesteps.length - begin;
-    int previews = Math.min(this.previews, total);
+    Denoiser denoiser = new Denoiser(unet, maxUnetRows, xl ? timeIds(width, height) : null);
+    int previewCount = Math.min(previews, stepsTotal - 1);
     for (int i = begin; i < timesteps.length; i++) {
       cancel.check();
-      float[] scaled = scheduler.scaleModelInput(latents, i);
-      FloatTensor input = new FloatTensor(latentShape, scaled);
-      if (inpaintingUnet && maskLatent != null) {
+      FloatTensor input = new FloatTensor(latentShape, scheduler.scaleModelInput(latents, i));
+      if (inpaintingUnet) {
         input = withInpaintChannels(input, maskLatent, maskedImageLatents);
-      } else if (inpaintingUnet) {
-        input = withInpaintChannels(input, new float[lh * lw], FloatTensor.zeros(latentShape));
       }
       float[] pred = denoiser.predict(input, timesteps[i], cond[0], cond[1], plan.guidance());
       Scheduler.StepOutput out = scheduler.step(pred, i, latents, noise);
       latents = out.prevSample();
-      if (maskLatent != null && !inpaintingUnet) {
+      if (blend) {
         float[] proper =
             i < timesteps.length - 1
                 ? scheduler.addNoise(imageLatents.data(), initialNoise, i + 1)
                 : imageLatents.data();
         blend(latents, proper, maskLatent);
       }
-      int done = i - begin + 1;
-      progress.onStep(done, total, System.nanoTime() - start);
-      if (previews > 0 && done * previews / total > (done - 1) * previews / total && done < total) {
+      stepsDone++;
+      progress.onStep(stepsDone, stepsTotal, System.nanoTime() - start);
+      if (stepsDone < stepsTotal
+          && stepsDone * (previewCount + 1) / stepsTotal
+              > (stepsDone - 1) * (previewCount + 1) / stepsTotal) {
         sendPreviews(new FloatTensor(latentShape, out.predictedOriginal()), firstIndex);
       }
     }
     return vae.decode(new FloatTensor(latentShape, latents));
+  }
+
+  /** SDXL micro-conditioning: original size, crop top-left, target size, each (height, width). */
+  private static float[] timeIds(int width, int height) {
+    return new float[] {height, width, 0, 0, height, width};
   }
 
   private void sendPreviews(FloatTensor predictedLatents, int firstIndex) {
@@ -231,7 +261,7 @@ final class DenoisingLoop {
       FloatTensor latents, float[] mask, FloatTensor maskedLatents) {
     int b = (int) latents.dim(0);
     int hw = (int) (latents.dim(2) * latents.dim(3));
-    float[] out = new float[b * (4 + LATENT_CHANNELS_PLUS_MASK) * hw];
+    float[] out = new float[b * 9 * hw];
     for (int n = 0; n < b; n++) {
       int o = n * 9 * hw;
       System.arraycopy(latents.data(), n * 4 * hw, out, o, 4 * hw);

@@ -27,6 +27,10 @@ record Plan(
     int baseHeight) {
 
   static final int MAX_STEPS = 500;
+
+  /** Widths and heights are at most this many times the native size. */
+  static final int MAX_SIZE_FACTOR = 4;
+
   static final double VARIATION_STRENGTH = 0.65;
   static final double IMAGE_TO_IMAGE_STRENGTH = 0.75;
   static final double REFINE_STRENGTH = 0.35;
@@ -45,6 +49,16 @@ record Plan(
               + r.height()
               + " is not supported by this model: width and height must be positive multiples of "
               + m);
+    }
+    int maxSide = MAX_SIZE_FACTOR * caps.nativeSize();
+    if (r.width() > maxSide || r.height() > maxSide) {
+      throw new IllegalArgumentException(
+          "size "
+              + r.width()
+              + "x"
+              + r.height()
+              + " is too large for this model: width and height must be at most "
+              + maxSide);
     }
     if (r.n() < 1) {
       throw new IllegalArgumentException("n must be at least 1");
@@ -94,7 +108,6 @@ record Plan(
       case VARIATION -> {
         image = fit(requireImage(r), r.width(), r.height(), Resize.Filter.LANCZOS);
         strength = r.strength() != null ? r.strength() : VARIATION_STRENGTH;
-        prompt = r.prompt() == null ? "" : r.prompt();
         if (r.guidanceScale() == null) {
           guidance = 1;
         }

@@ -108,12 +108,13 @@ public final class StableDiffusionLoader {
             folder.name(),
             scheduler.className());
       }
-      int downsamples = unetConfig.blocks() - 1;
+      // As in diffusers: sides are multiples of the VAE's scale factor; the UNet resizes its
+      // skip connections when a latent side does not halve evenly.
       ModelCapabilities caps =
           new ModelCapabilities(
               arch.id(),
               unetConfig.sampleSize() * vae.downscale(),
-              vae.downscale() << downsamples,
+              vae.downscale(),
               arch.defaultSteps(),
               arch.defaultGuidance(),
               unetConfig.inChannels() == 9);

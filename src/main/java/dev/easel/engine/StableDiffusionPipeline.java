@@ -65,6 +65,10 @@ public final class StableDiffusionPipeline implements ImageGenerator {
     return capabilities;
   }
 
+  TextConditioner textConditioner() {
+    return text;
+  }
+
   @Override
   public synchronized GenerationResult generate(
       GenerationRequest request, ProgressListener progress, Cancellation cancel) {
@@ -72,13 +76,16 @@ public final class StableDiffusionPipeline implements ImageGenerator {
     long base = request.seed() != null ? request.seed() : SEEDS.nextLong(1L << 32);
     Conditioning[] cond = text.encode(plan.prompt(), request.negativePrompt());
     List<GeneratedImage> images = new ArrayList<>();
+    int batches = (request.n() + maxBatch - 1) / maxBatch;
+    long start = System.nanoTime();
     for (int from = 0; from < request.n(); from += maxBatch) {
       int count = Math.min(maxBatch, request.n() - from);
       long[] seeds = new long[count];
       for (int k = 0; k < count; k++) {
         seeds[k] = base + from + k;
       }
-      List<RgbaImage> out = run(plan, request, seeds, cond, progress, cancel, from);
+      ProgressListener batchProgress = new BatchProgress(progress, from / maxBatch, batches, start);
+      List<RgbaImage> out = run(plan, request, seeds, cond, batchProgress, cancel, from);
       for (int k = 0; k < count; k++) {
         images.add(new GeneratedImage(out.get(k), seeds[k]));
       }
@@ -97,11 +104,11 @@ public final class StableDiffusionPipeline implements ImageGenerator {
     Scheduler scheduler =
         Schedulers.create(
             request.scheduler() != null ? request.scheduler() : defaultScheduler, schedulerConfig);
-    Denoiser denoiser =
-        new Denoiser(unet, 2 * maxBatch, xl ? timeIds(plan.width(), plan.height()) : null);
     DenoisingLoop loop =
         new DenoisingLoop(
-            denoiser,
+            unet,
+            2 * maxBatch,
+            xl,
             vae,
             previewDecoder,
             scheduler,
@@ -113,9 +120,18 @@ public final class StableDiffusionPipeline implements ImageGenerator {
     return loop.run(plan, cond, noise, seeds.length, firstIndex);
   }
 
-  /** SDXL micro-conditioning: original size, crop top-left, target size. */
-  private static float[] timeIds(int width, int height) {
-    return new float[] {height, width, 0, 0, height, width};
+  /** Counts the steps of all batches of a request as one run. */
+  private record BatchProgress(ProgressListener listener, int batch, int batches, long start)
+      implements ProgressListener {
+    @Override
+    public void onStep(int step, int total, long elapsedNanos) {
+      listener.onStep(batch * total + step, batches * total, System.nanoTime() - start);
+    }
+
+    @Override
+    public void onPreview(int index, int previewNumber, RgbaImage preview) {
+      listener.onPreview(index, previewNumber, preview);
+    }
   }
 
   @Override

@@ -258,9 +258,10 @@ public final class RandomModel {
                     CLIPTextConfig.sdxl2(),
                     scheduler("EulerAncestralDiscreteScheduler", "trailing", "epsilon"));
           };
-      return inpainting
-          ? new Spec(s.unet.withInChannels(9), s.vae, s.text1, s.text2, s.scheduler)
-          : s;
+      // diffusers' default output size is the UNet's sample_size times the VAE's downscale.
+      UNet2DConditionConfig unet = s.unet.withSampleSize(arch.nativeSize() / s.vae.downscale());
+      return new Spec(
+          inpainting ? unet.withInChannels(9) : unet, s.vae, s.text1, s.text2, s.scheduler);
     }
 
     /** The training schedule every SD model shares, with the sampler and spacing it ships. */

@@ -26,8 +26,8 @@ class ExportOnnxCommandTest {
   private final OnnxRuntimes runtimes = new OnnxRuntimes(RuntimeOptions.cpu());
 
   /**
-   * A tiny pipeline folder: a real random AutoencoderKL, a scheduler and a tokenizer to copy, a
-   * safety checker saved as absent, and a UNet folder (no exporter for it in this package).
+   * A tiny pipeline folder: a real random AutoencoderKL, a scheduler and a tokenizer to copy, an
+   * image encoder saved as absent, and a safety checker folder (a class without an exporter).
    */
   private static Path tinyPipeline(Path root) throws Exception {
     Path model = Files.createDirectories(root.resolve("model"));
@@ -36,10 +36,10 @@ class ExportOnnxCommandTest {
             "_class_name", "StableDiffusionPipeline",
             "_diffusers_version", "0.32.2",
             "vae", List.of("diffusers", "AutoencoderKL"),
-            "unet", List.of("diffusers", "UNet2DConditionModel"),
+            "safety_checker", List.of("stable_diffusion", "StableDiffusionSafetyChecker"),
             "scheduler", List.of("diffusers", "EulerDiscreteScheduler"),
             "tokenizer", List.of("transformers", "CLIPTokenizer"),
-            "safety_checker", java.util.Arrays.asList(null, null));
+            "image_encoder", java.util.Arrays.asList(null, null));
     JSON.writeValue(model.resolve("model_index.json").toFile(), index);
 
     AutoencoderKLConfig cfg = AutoencoderKLConfig.tiny();
@@ -50,11 +50,12 @@ class ExportOnnxCommandTest {
     w.save(vae.resolve("diffusion_pytorch_model.safetensors"), DType.F32);
     JSON.writeValue(vae.resolve("config.json").toFile(), cfg.toJson());
 
-    Path unet = Files.createDirectories(model.resolve("unet"));
+    Path checker = Files.createDirectories(model.resolve("safety_checker"));
     RandomWeights u = new RandomWeights(12);
-    u.float32("conv_in.weight", 8, 4, 3, 3);
-    u.save(unet.resolve("diffusion_pytorch_model.safetensors"), DType.F32);
-    Files.writeString(unet.resolve("config.json"), "{\"_class_name\": \"UNet2DConditionModel\"}");
+    u.float32("concept_embeds", 17, 8);
+    u.save(checker.resolve("model.safetensors"), DType.F32);
+    Files.writeString(
+        checker.resolve("config.json"), "{\"architectures\": [\"StableDiffusionSafetyChecker\"]}");
 
     Path scheduler = Files.createDirectories(model.resolve("scheduler"));
     Files.writeString(
@@ -70,7 +71,8 @@ class ExportOnnxCommandTest {
   void exportsThePipelineInTheOptimumLayout(@TempDir Path tmp) throws Exception {
     Path model = tinyPipeline(tmp);
     Path out = tmp.resolve("onnx");
-    CliRun run = CliRun.of("export-onnx", model.toString(), out.toString(), "--skip", "unet");
+    CliRun run =
+        CliRun.of("export-onnx", model.toString(), out.toString(), "--skip", "safety_checker");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out())
         .contains("wrote vae_encoder/model.onnx", "wrote vae_decoder/model.onnx")
@@ -89,10 +91,10 @@ class ExportOnnxCommandTest {
             "model_index.json")) {
       assertThat(out.resolve(f)).isRegularFile();
     }
-    assertThat(out.resolve("unet")).doesNotExist();
+    assertThat(out.resolve("safety_checker")).doesNotExist();
     assertThat(out.resolve("vae")).doesNotExist();
     JsonNode index = JSON.readTree(out.resolve("model_index.json").toFile());
-    assertThat(index.get("unet").toString()).isEqualTo("[null,null]");
+    assertThat(index.get("safety_checker").toString()).isEqualTo("[null,null]");
     assertThat(index.get("vae").toString()).isEqualTo("[\"diffusers\",\"AutoencoderKL\"]");
 
     FloatTensor latent =
@@ -115,7 +117,9 @@ class ExportOnnxCommandTest {
     Path out = tmp.resolve("onnx");
     CliRun run = CliRun.of("export-onnx", model.toString(), out.toString());
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).contains("unet (UNet2DConditionModel)", "--skip").doesNotContain("\tat ");
+    assertThat(run.err())
+        .contains("safety_checker (StableDiffusionSafetyChecker)", "--skip")
+        .doesNotContain("\tat ");
     assertThat(out).doesNotExist();
     try (var files = Files.list(tmp)) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("model");
@@ -127,7 +131,8 @@ class ExportOnnxCommandTest {
     Path model = tinyPipeline(tmp);
     Path out = Files.createDirectories(tmp.resolve("onnx"));
     Files.writeString(out.resolve("keep.txt"), "mine");
-    CliRun run = CliRun.of("export-onnx", model.toString(), out.toString(), "--skip", "unet");
+    CliRun run =
+        CliRun.of("export-onnx", model.toString(), out.toString(), "--skip", "safety_checker");
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains(out.toString(), "not empty");
     assertThat(out.resolve("keep.txt")).hasContent("mine");
@@ -150,7 +155,7 @@ class ExportOnnxCommandTest {
             model.toString(),
             tmp.resolve("out").toString(),
             "--skip",
-            "unet,text_encoder");
+            "safety_checker,text_encoder");
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("no component 'text_encoder'");
   }

@@ -3,6 +3,7 @@ package dev.easel.engine;
 import dev.easel.model.Architecture;
 import dev.easel.model.RandomModel;
 import dev.easel.model.safetensors.DType;
+import dev.easel.runtime.Device;
 import dev.easel.runtime.OnnxRuntimes;
 import dev.easel.runtime.RuntimeOptions;
 import java.io.IOException;
@@ -18,7 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TinyModels {
   private static final Map<String, Path> FOLDERS = new ConcurrentHashMap<>();
-  private static final OnnxRuntimes RUNTIMES = new OnnxRuntimes(RuntimeOptions.cpu());
+
+  /** One thread per session: tiny graphs gain nothing from more, and test JVMs run side by side. */
+  private static final OnnxRuntimes RUNTIMES = new OnnxRuntimes(new RuntimeOptions(Device.CPU, 1));
 
   private TinyModels() {}
 
@@ -37,7 +40,13 @@ public final class TinyModels {
         });
   }
 
+  /** Loads a tiny model with up to 4 images per batch. */
   public static StableDiffusionPipeline load(Architecture arch, boolean inpainting) {
-    return StableDiffusionLoader.load(folder(arch, inpainting), RUNTIMES, 4);
+    return load(folder(arch, inpainting), 4);
+  }
+
+  /** Loads any model folder on the CPU. */
+  public static StableDiffusionPipeline load(Path folder, int maxBatch) {
+    return StableDiffusionLoader.load(folder, RUNTIMES, maxBatch);
   }
 }

@@ -6,7 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.easel.model.ComponentConfig;
 import dev.easel.model.ComponentLoader;
 import dev.easel.model.ModelException;
+import dev.easel.model.clip.CLIPTextConfig;
+import dev.easel.model.clip.CLIPTextModel;
+import dev.easel.model.clip.CLIPTextModelWithProjection;
 import dev.easel.model.onnx.OnnxGraph;
+import dev.easel.model.unet.UNet2DConditionConfig;
+import dev.easel.model.unet.UNet2DConditionModel;
 import dev.easel.model.vae.AutoencoderKL;
 import dev.easel.model.vae.AutoencoderKLConfig;
 import dev.easel.model.vae.AutoencoderTiny;
@@ -54,13 +59,36 @@ public final class ModelExporter {
   /** A registered exporter and the component name diffusers pipelines give that class. */
   private record Entry(String defaultName, ComponentExporter exporter) {}
 
-  /** Exporters by diffusers {@code _class_name}: add UNet and text encoders here as they land. */
+  /** Exporters by diffusers {@code _class_name} (transformers' {@code architectures[0]}). */
   private static final Map<String, Entry> EXPORTERS =
       Map.of(
           AutoencoderKLConfig.CLASS_NAME,
           new Entry("vae", ModelExporter::autoencoderKL),
           "AutoencoderTiny",
-          new Entry("vae", ModelExporter::autoencoderTiny));
+          new Entry("vae", ModelExporter::autoencoderTiny),
+          "UNet2DConditionModel",
+          new Entry("unet", ModelExporter::unet),
+          "CLIPTextModel",
+          new Entry("text_encoder", ModelExporter::clipTextModel),
+          "CLIPTextModelWithProjection",
+          new Entry("text_encoder_2", ModelExporter::clipTextModelWithProjection));
+
+  private static void unet(ComponentConfig c, Weights w, GraphSink sink) throws IOException {
+    sink.accept("", UNet2DConditionModel.build(UNet2DConditionConfig.from(c), w));
+  }
+
+  private static void clipTextModel(ComponentConfig c, Weights w, GraphSink sink)
+      throws IOException {
+    sink.accept("", CLIPTextModel.build(CLIPTextConfig.from(c), w, CLIPTextModel.Options.DEFAULT));
+  }
+
+  private static void clipTextModelWithProjection(ComponentConfig c, Weights w, GraphSink sink)
+      throws IOException {
+    sink.accept(
+        "",
+        CLIPTextModelWithProjection.build(
+            CLIPTextConfig.from(c), w, CLIPTextModel.Options.DEFAULT));
+  }
 
   private static void autoencoderKL(ComponentConfig c, Weights w, GraphSink sink)
       throws IOException {
@@ -158,7 +186,7 @@ public final class ModelExporter {
               + " (no config.json)");
     }
     ComponentConfig config = ComponentConfig.read(dir);
-    String cls = config.getString("_class_name", null);
+    String cls = className(config, null);
     Entry entry = cls == null ? null : EXPORTERS.get(cls);
     if (entry == null) {
       throw new ModelException(
@@ -192,7 +220,7 @@ public final class ModelExporter {
       }
       String cls = e.getValue().isArray() ? e.getValue().path(1).asText() : "";
       if (Files.isRegularFile(dir.resolve("config.json"))) {
-        cls = ComponentConfig.read(dir).getString("_class_name", cls);
+        cls = className(ComponentConfig.read(dir), cls);
       }
       Entry entry = EXPORTERS.get(cls);
       if (entry == null) {
@@ -216,6 +244,13 @@ public final class ModelExporter {
               + "; leave components out with --skip)");
     }
     return steps;
+  }
+
+  /** diffusers' {@code _class_name}, else transformers' first {@code architectures} entry. */
+  private static String className(ComponentConfig config, String fallback) {
+    List<String> architectures = config.getStrings("architectures", List.of());
+    return config.getString(
+        "_class_name", architectures.isEmpty() ? fallback : architectures.get(0));
   }
 
   private static JsonNode readIndex(Path file) {
