@@ -5,9 +5,7 @@ import dev.easel.bench.ComponentTiming;
 import dev.easel.bench.MemoryUsage;
 import dev.easel.bench.PeakThroughput;
 import dev.easel.bench.PipelineBenchmark;
-import dev.easel.config.Settings;
 import dev.easel.engine.ImageGenerator;
-import dev.easel.engine.StableDiffusionLoader;
 import dev.easel.hub.ModelLocator;
 import dev.easel.runtime.OnnxRuntimes;
 import dev.easel.runtime.RuntimeOptions;
@@ -115,10 +113,7 @@ public final class BenchCommand implements Runnable {
   private void pipeline(OnnxRuntimes runtimes, PrintWriter out) {
     long t0 = System.nanoTime();
     try (ImageGenerator g =
-        StableDiffusionLoader.load(
-            ModelLocator.resolve(model, root.config()),
-            runtimes,
-            root.config().getInt(Settings.ENGINE_MAX_BATCH))) {
+        Engines.load(ModelLocator.resolve(model, root.config()), root.config())) {
       out.printf(
           "%nmodel %s: loaded in %.1f s, resident %.2f GB%n",
           g.name(), (System.nanoTime() - t0) / 1e9, MemoryUsage.residentBytes() / 1e9);

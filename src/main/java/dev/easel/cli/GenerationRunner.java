@@ -8,7 +8,6 @@ import dev.easel.engine.GenerationRequest;
 import dev.easel.engine.GenerationResult;
 import dev.easel.engine.ImageGenerator;
 import dev.easel.engine.ProgressListener;
-import dev.easel.engine.StableDiffusionLoader;
 import dev.easel.hub.ModelLocator;
 import dev.easel.image.DecodedImage;
 import dev.easel.image.GenerationParameters;
@@ -16,8 +15,6 @@ import dev.easel.image.ImageDecoder;
 import dev.easel.image.ImageEncoder;
 import dev.easel.image.OutputFormat;
 import dev.easel.image.RgbaImage;
-import dev.easel.runtime.OnnxRuntimes;
-import dev.easel.runtime.RuntimeOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -66,9 +63,7 @@ final class GenerationRunner {
     o.check();
     int[] size = o.parsedSize();
     Path modelDir = ModelLocator.resolve(o.model, config);
-    OnnxRuntimes runtimes = new OnnxRuntimes(RuntimeOptions.from(config));
-    try (ImageGenerator generator =
-        StableDiffusionLoader.load(modelDir, runtimes, config.getInt(Settings.ENGINE_MAX_BATCH))) {
+    try (ImageGenerator generator = Engines.load(modelDir, config)) {
       if (size == null) {
         size =
             defaultSize != null
@@ -171,7 +166,10 @@ final class GenerationRunner {
     try {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".partial");
+      // a sibling with an unguessable name, created with the usual permissions (createTempFile's
+      // are 600)
+      Path tmp =
+          dir.resolve("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".partial");
       try {
         Files.write(tmp, bytes);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

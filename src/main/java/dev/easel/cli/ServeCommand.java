@@ -8,10 +8,7 @@ import dev.easel.api.ServerOptions;
 import dev.easel.config.Config;
 import dev.easel.config.Settings;
 import dev.easel.engine.ImageGenerator;
-import dev.easel.engine.StableDiffusionLoader;
 import dev.easel.hub.ModelLocator;
-import dev.easel.runtime.OnnxRuntimes;
-import dev.easel.runtime.RuntimeOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -58,11 +55,7 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
 
   /** Loads the models named by --model: a folder, or a name under models.dir. */
   static final ModelLoader ENGINE =
-      (spec, config) ->
-          StableDiffusionLoader.load(
-              ModelLocator.resolve(spec, config),
-              new OnnxRuntimes(RuntimeOptions.from(config)),
-              config.getInt(Settings.ENGINE_MAX_BATCH));
+      (spec, config) -> Engines.load(ModelLocator.resolve(spec, config), config);
 
   private final ModelLoader loader;
 

@@ -122,6 +122,13 @@ public final class Settings {
           "4",
           "Most images denoised together; larger n is split into batches of this size.");
 
+  public static final Setting ENGINE_DECODER =
+      Setting.oneOf(
+          "engine.decoder",
+          "vae",
+          List.of("vae", "taesd"),
+          "Decoder of final images: the full VAE, or the model's taesd/ (faster, slightly softer).");
+
   private static final Map<String, Setting> ALL = new LinkedHashMap<>();
 
   static {
@@ -152,7 +159,8 @@ public final class Settings {
             ALIAS_GPT_IMAGE_1_5,
             ALIAS_GPT_IMAGE_2,
             ALIAS_CHATGPT_IMAGE_LATEST,
-            ENGINE_MAX_BATCH)) {
+            ENGINE_MAX_BATCH,
+            ENGINE_DECODER)) {
       ALL.put(s.key(), s);
     }
   }

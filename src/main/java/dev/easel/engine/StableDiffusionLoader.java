@@ -17,6 +17,7 @@ import dev.easel.model.vae.AutoencoderKL;
 import dev.easel.model.vae.AutoencoderKLConfig;
 import dev.easel.model.vae.AutoencoderTiny;
 import dev.easel.model.vae.AutoencoderTinyConfig;
+import dev.easel.model.vae.LatentScaling;
 import dev.easel.runtime.OnnxRuntimes;
 import dev.easel.runtime.OnnxSession;
 import java.io.IOException;
@@ -41,6 +42,17 @@ public final class StableDiffusionLoader {
    * @param maxBatch most images denoised together (the UNet sees twice as many rows with guidance)
    */
   public static StableDiffusionPipeline load(Path dir, OnnxRuntimes runtimes, int maxBatch) {
+    return load(dir, runtimes, maxBatch, false);
+  }
+
+  /**
+   * Loads the model in {@code dir}.
+   *
+   * @param taesdDecode decode final images with the model's {@code taesd/} autoencoder (much
+   *     faster, slightly softer) instead of the full VAE, when the model has one
+   */
+  public static StableDiffusionPipeline load(
+      Path dir, OnnxRuntimes runtimes, int maxBatch, boolean taesdDecode) {
     long start = System.nanoTime();
     ModelFolder folder = ModelFolder.open(dir);
     Architecture arch = Architecture.detect(folder);
@@ -86,7 +98,7 @@ public final class StableDiffusionLoader {
                   runtimes,
                   unetDir,
                   (c, w) -> UNet2DConditionModel.build(UNet2DConditionConfig.from(c), w)));
-      Autoencoder vae = autoencoder(folder, runtimes, resources, maxBatch);
+      Autoencoder fullVae = autoencoder(folder, runtimes, resources, maxBatch);
       OnnxSession preview = null;
       if (folder.has("taesd")) {
         preview =
@@ -99,6 +111,11 @@ public final class StableDiffusionLoader {
                         AutoencoderTiny.decoder(
                             AutoencoderTinyConfig.from(c), w, AutoencoderTiny.Layout.DIFFUSERS)));
       }
+      Autoencoder vae =
+          taesdDecode && preview != null
+              ? new Autoencoder(
+                  fullVae.encoder(), preview, LatentScaling.IDENTITY, fullVae.downscale(), maxBatch)
+              : fullVae;
       SchedulerConfig scheduler = schedulerConfig(folder);
       String defaultScheduler = null;
       if (!Schedulers.isKnown(scheduler.className())) {

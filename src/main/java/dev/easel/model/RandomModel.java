@@ -12,12 +12,15 @@ import dev.easel.model.unet.UNet2DConditionConfig;
 import dev.easel.model.unet.UNet2DConditionModel;
 import dev.easel.model.vae.AutoencoderKL;
 import dev.easel.model.vae.AutoencoderKLConfig;
+import dev.easel.model.vae.AutoencoderTiny;
+import dev.easel.model.vae.AutoencoderTinyConfig;
 import dev.easel.model.weights.RandomWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -83,6 +86,23 @@ public final class RandomModel {
           },
           seed + 1,
           dtype);
+      // previews and fast decoding; left out of model_index.json, which diffusers would reject
+      AutoencoderTinyConfig taesd =
+          AutoencoderTinyConfig.matching(spec.vae().latentChannels(), spec.vae().downscale());
+      component(
+          tmp,
+          JSON.createObjectNode(),
+          "taesd",
+          "diffusers",
+          "AutoencoderTiny",
+          "diffusion_pytorch_model",
+          taesd.toJson(),
+          w -> {
+            AutoencoderTiny.encoder(taesd, w, AutoencoderTiny.Layout.DIFFUSERS);
+            return AutoencoderTiny.decoder(taesd, w, AutoencoderTiny.Layout.DIFFUSERS);
+          },
+          seed + 4,
+          dtype);
       component(
           tmp,
           index,
@@ -124,6 +144,10 @@ public final class RandomModel {
         Files.delete(out);
       }
       Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+      if (Files.getFileStore(out).supportsFileAttributeView("posix")) {
+        // createTempDirectory makes the folder private; a model folder is as readable as any other
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
     } finally {
       deleteRecursively(tmp);
     }

@@ -45,6 +45,11 @@ public final class TinyModels {
     return load(folder(arch, inpainting), 4);
   }
 
+  /** The tiny model decoding its final images with its {@code taesd/} autoencoder. */
+  public static StableDiffusionPipeline loadWithTaesdDecoder(Architecture arch) {
+    return StableDiffusionLoader.load(folder(arch, false), RUNTIMES, 4, true);
+  }
+
   /** Loads any model folder on the CPU. */
   public static StableDiffusionPipeline load(Path folder, int maxBatch) {
     return StableDiffusionLoader.load(folder, RUNTIMES, maxBatch);

@@ -38,6 +38,23 @@ public record AutoencoderTinyConfig(
         false);
   }
 
+  /**
+   * A TAESD matching an autoencoder that downscales by {@code downscale}: the SD shape for 8, a
+   * small one (16 channels, one block per level) otherwise, as for tiny test models.
+   */
+  public static AutoencoderTinyConfig matching(int latentChannels, int downscale) {
+    if (downscale == 8) {
+      return sd(latentChannels);
+    }
+    int levels = Integer.numberOfTrailingZeros(downscale) + 1;
+    int[] channels = new int[levels];
+    int[] blocks = new int[levels];
+    java.util.Arrays.fill(channels, 16);
+    java.util.Arrays.fill(blocks, 1);
+    return new AutoencoderTinyConfig(
+        3, 3, latentChannels, channels, channels, blocks, blocks, 2, 1.0, 0.0, false);
+  }
+
   public static AutoencoderTinyConfig from(ComponentConfig c) {
     c.getChoice("act_fn", "relu", Set.of("relu"));
     c.getChoice("upsample_fn", "nearest", Set.of("nearest"));

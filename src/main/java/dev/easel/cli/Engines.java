@@ -1,0 +1,20 @@
+package dev.easel.cli;
+
+import dev.easel.config.Config;
+import dev.easel.config.Settings;
+import dev.easel.engine.StableDiffusionLoader;
+import dev.easel.engine.StableDiffusionPipeline;
+import java.nio.file.Path;
+
+/** Loads a model folder with the engine settings of the configuration. */
+final class Engines {
+  private Engines() {}
+
+  static StableDiffusionPipeline load(Path modelDir, Config config) {
+    return StableDiffusionLoader.load(
+        modelDir,
+        new dev.easel.runtime.OnnxRuntimes(dev.easel.runtime.RuntimeOptions.from(config)),
+        config.getInt(Settings.ENGINE_MAX_BATCH),
+        "taesd".equals(config.get(Settings.ENGINE_DECODER)));
+  }
+}
