@@ -28,6 +28,8 @@ import picocli.CommandLine.ScopeType;
       GenerateCommand.class,
       EditCommand.class,
       VaryCommand.class,
+      PullCommand.class,
+      ModelsCommand.class,
     },
     usageHelpAutoWidth = true)
 public final class EaselCommand implements Runnable {
