@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
       VaryCommand.class,
       PullCommand.class,
       ModelsCommand.class,
+      ImportCommand.class,
     },
     usageHelpAutoWidth = true)
 public final class EaselCommand implements Runnable {
