@@ -28,6 +28,9 @@ import picocli.CommandLine.ScopeType;
       GenerateCommand.class,
       EditCommand.class,
       VaryCommand.class,
+      PullCommand.class,
+      ModelsCommand.class,
+      ImportCommand.class,
     },
     usageHelpAutoWidth = true)
 public final class EaselCommand implements Runnable {

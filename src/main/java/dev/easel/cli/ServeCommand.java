@@ -96,8 +96,11 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     } catch (IllegalArgumentException e) {
       throw new UsageException("server.api-key-hashes: " + e.getMessage());
     }
-    List<ImageGenerator> loaded =
-        load(models.isEmpty() ? config.getList(Settings.SERVER_MODELS) : models, config);
+    List<String> specs = models.isEmpty() ? config.getList(Settings.SERVER_MODELS) : models;
+    if (specs.isEmpty() && loader == ENGINE) {
+      specs = PullCommand.firstRunModel(config, spec.commandLine().getErr());
+    }
+    List<ImageGenerator> loaded = load(specs, config);
     EaselServer s =
         new EaselServer(
             options.withAddress(bindHost, bindPort), ModelDirectory.of(loaded), Clock.systemUTC());

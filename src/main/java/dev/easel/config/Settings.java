@@ -35,6 +35,33 @@ public final class Settings {
   public static final Setting MODELS_DIR =
       Setting.of(
           "models.dir", PATH, "", "Folder holding local models; empty uses ~/.cache/easel/models.");
+  public static final Setting HUB_ENDPOINT =
+      Setting.of(
+          "hub.endpoint",
+          STRING,
+          "",
+          "Hugging Face Hub (or mirror) URL for 'easel pull'; empty uses HF_ENDPOINT, else"
+              + " https://huggingface.co.");
+  public static final Setting HUB_CACHE_DIR =
+      Setting.of(
+          "hub.cache-dir",
+          PATH,
+          "",
+          "Hugging Face cache shared with Python tools; empty uses HF_HUB_CACHE, else"
+              + " HF_HOME/hub, else ~/.cache/huggingface/hub.");
+  public static final Setting HUB_OFFLINE =
+      Setting.of(
+          "hub.offline",
+          BOOLEAN,
+          "false",
+          "Use only models already in the cache (also on with HF_HUB_OFFLINE=1).");
+  public static final Setting HUB_DEFAULT_MODEL =
+      Setting.of(
+          "hub.default-model",
+          STRING,
+          "stabilityai/sd-turbo",
+          "Model 'easel serve' pulls and serves when no model is configured; empty turns this"
+              + " off.");
   public static final Setting CLI_PROGRESS =
       Setting.of("cli.progress", BOOLEAN, "true", "Draw progress bars on an interactive terminal.");
 
@@ -140,6 +167,10 @@ public final class Settings {
             RUNTIME_DEVICE,
             RUNTIME_THREADS,
             MODELS_DIR,
+            HUB_ENDPOINT,
+            HUB_CACHE_DIR,
+            HUB_OFFLINE,
+            HUB_DEFAULT_MODEL,
             CLI_PROGRESS,
             SERVER_MODELS,
             SERVER_API_KEY_HASHES,
