@@ -206,7 +206,10 @@ final class DenoisingLoop {
       }
       int done = i - begin + 1;
       progress.onStep(done, total, System.nanoTime() - start);
-      if (previews > 0 && done * previews / total > (done - 1) * previews / total && done < total) {
+      // previews evenly spaced before the last step: p of them split the loop into p + 1 parts
+      if (previews > 0
+          && done < total
+          && done * (previews + 1) / total > (done - 1) * (previews + 1) / total) {
         sendPreviews(new FloatTensor(latentShape, out.predictedOriginal()), firstIndex);
       }
     }
