@@ -162,6 +162,7 @@ public final class EaselServer implements AutoCloseable {
     }
     sweeper.shutdownNow();
     queue.close();
+    LOG.info("stopped");
     stopped.countDown();
   }
 

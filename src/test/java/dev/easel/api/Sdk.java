@@ -56,7 +56,12 @@ final class Sdk {
   /** Easel's {@code seed} field on an image. */
   @SuppressWarnings("deprecation") // Image is deprecated with dall-e-2 in the SDK, still returned
   static long seed(Image image) {
-    JsonValue seed = image._additionalProperties().get("seed");
+    return seed(image._additionalProperties());
+  }
+
+  /** Easel's {@code seed} field among an SDK object's additional properties. */
+  static long seed(Map<String, JsonValue> additionalProperties) {
+    JsonValue seed = additionalProperties.get("seed");
     assertThat(seed).as("seed field").isNotNull();
     return ((Number) seed.asNumber().orElseThrow()).longValue();
   }
