@@ -58,16 +58,16 @@ final class GenerationQueue implements AutoCloseable {
     }
 
     /** Time waited for the worker, in milliseconds (until now while still waiting). */
-    long queueMillis() {
+    double queueMillis() {
       long start = startedAt;
-      return ((start == 0 ? System.nanoTime() : start) - submittedAt) / 1_000_000;
+      return ((start == 0 ? System.nanoTime() : start) - submittedAt) / 1e6;
     }
 
     /** Time the generation ran on the worker, in milliseconds (0 before it finished). */
-    long generationMillis() {
+    double generationMillis() {
       long start = startedAt;
       long end = finishedAt;
-      return start == 0 || end == 0 ? 0 : (end - start) / 1_000_000;
+      return start == 0 || end == 0 ? 0 : (end - start) / 1e6;
     }
   }
 

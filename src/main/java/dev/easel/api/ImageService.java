@@ -214,8 +214,9 @@ final class ImageService {
   }
 
   private static void timingHeaders(Context ctx, GenerationQueue.Ticket ticket) {
-    ctx.header("x-easel-queue-ms", Long.toString(ticket.queueMillis()));
-    ctx.header("x-easel-generation-ms", Long.toString(ticket.generationMillis()));
+    ctx.header("x-easel-queue-ms", String.format(Locale.ROOT, "%.1f", ticket.queueMillis()));
+    ctx.header(
+        "x-easel-generation-ms", String.format(Locale.ROOT, "%.1f", ticket.generationMillis()));
   }
 
   private GenerationResult await(Context ctx, GenerationQueue.Ticket ticket) {

@@ -72,6 +72,11 @@ public record ServerOptions(
     } else {
       key = secret.getBytes(StandardCharsets.UTF_8);
     }
+    if (config.getInt(Settings.SERVER_MAX_GENERATION_PIXELS) < 0) {
+      throw new dev.easel.config.ConfigException(
+          "'server.max-generation-pixels' must be 0 (4x the model's native area) or a positive"
+              + " number of pixels");
+    }
     String dir = config.get(Settings.STORE_DIR);
     Path storeDir;
     try {

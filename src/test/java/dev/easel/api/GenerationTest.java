@@ -72,6 +72,13 @@ class GenerationTest {
     assertThat(params.width()).isEqualTo(256);
     assertThat(params.model()).isEqualTo(TestServers.tinyModel().name());
     assertThat(params.extra()).containsEntry("Generated size", "64x64");
+
+    String tampered = url.replace("signature=", "signature=A");
+    assertThat(Http.get(tampered).status()).isEqualTo(404);
+    server.clock().advance(server.options().urlTtl().plusMinutes(1));
+    Http.Response expired = Http.get(url);
+    assertThat(expired.status()).isEqualTo(410);
+    assertThat(expired.json().at("/error/code").asText()).isEqualTo("url_expired");
   }
 
   @Test
@@ -154,7 +161,8 @@ class GenerationTest {
     HttpResponseFor<ImagesResponse> raw = client.images().withRawResponse().generate(params);
     assertThat(raw.headers().values("x-easel-seeds")).containsExactly("40,41,42");
     assertThat(raw.headers().values("x-easel-generation-size")).containsExactly("64x64");
-    assertThat(Long.parseLong(raw.headers().values("x-easel-generation-ms").get(0))).isPositive();
+    assertThat(Double.parseDouble(raw.headers().values("x-easel-generation-ms").get(0)))
+        .isPositive();
     List<Image> first = Sdk.data(raw.parse());
     assertThat(first).extracting(Sdk::seed).containsExactly(40L, 41L, 42L);
     assertThat(Sdk.bytes(first.get(0))).isNotEqualTo(Sdk.bytes(first.get(1)));

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
  */
 class QueueTest {
   /**
-   * 80 steps at 64×64 (two passes on the tiny model, whose native size is 16): long enough to be
+   * 50 steps at 64×64 (two passes on the tiny model, whose native size is 16): long enough to be
    * caught running, about a second.
    */
   static final String SLOW =
-      "{\"prompt\":\"a slow otter\",\"model\":\"model\",\"size\":\"64x64\",\"steps\":80,"
+      "{\"prompt\":\"a slow otter\",\"model\":\"model\",\"size\":\"64x64\",\"steps\":50,"
           + "\"seed\":1,\"response_format\":\"b64_json\"}";
 
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
@@ -85,8 +85,8 @@ class QueueTest {
           .isEqualTo(1);
       assertThat(MetricsText.value(s, "easel_generations_running")).isZero();
       assertThat(MetricsText.value(s, "easel_denoising_steps_total"))
-          .as("stopped before its 80 steps")
-          .isLessThan(80);
+          .as("stopped before its 50 steps")
+          .isLessThan(50);
       assertThat(MetricsText.value(s, "easel_images_generated_total{model=\"model\"}")).isZero();
     }
   }
