@@ -2,6 +2,7 @@ package dev.easel.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.easel.image.OutputFormat;
 import dev.easel.store.SignedUrlStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -161,6 +162,7 @@ public final class EaselServer implements AutoCloseable {
     }
     sweeper.shutdownNow();
     queue.close();
+    LOG.info("stopped");
     stopped.countDown();
   }
 
@@ -315,7 +317,10 @@ public final class EaselServer implements AutoCloseable {
     }
     String name = file.getFileName().toString();
     String type =
-        name.endsWith(".png") ? "image/png" : name.endsWith(".jpg") ? "image/jpeg" : "image/webp";
+        (name.endsWith(".png")
+                ? OutputFormat.PNG
+                : name.endsWith(".jpg") ? OutputFormat.JPEG : OutputFormat.WEBP)
+            .mimeType();
     ctx.attribute(HttpResponses.WRITTEN, Boolean.TRUE);
     ctx.contentType(type);
     ctx.header("Cache-Control", "private, max-age=" + options.urlTtl().toSeconds());

@@ -2,7 +2,12 @@ package dev.easel.api;
 
 import dev.easel.engine.GenerationRequest;
 import dev.easel.engine.ModelCapabilities;
+import dev.easel.image.InpaintMask;
+import dev.easel.image.Resize;
+import dev.easel.image.RgbaImage;
+import java.security.SecureRandom;
 import java.util.List;
+import java.util.stream.LongStream;
 
 /**
  * How a validated request runs on a particular model, and the values its response reports.
@@ -17,17 +22,55 @@ import java.util.List;
  *   <li>style {@code vivid} (dall-e-3's default): guidance {@code G × 1.25}, which gives stronger
  *       colour and contrast; {@code natural}: {@code G}. Models without guidance ({@code G ≤ 1},
  *       e.g. turbo models) keep {@code G}.
+ *   <li>variations run without guidance (1), as they have no prompt to follow.
  * </ul>
  *
- * Explicit {@code steps} and {@code guidance_scale} override both. Size {@code auto} is the model's
- * native square size.
+ * Explicit {@code steps} and {@code guidance_scale} override both.
+ *
+ * <p>Sizes: the response has the requested size. Size {@code auto} is the model's native square
+ * size for generations and the first image's size (rounded down to the model's size multiple) for
+ * edits. The model generates at the requested size when its area is within the server's generation
+ * limit (above 1.5 × native size the engine runs its two-pass high-res path); a larger size is
+ * generated at the largest size of the same aspect ratio within the limit and upscaled with
+ * Lanczos, and for inpainting the kept pixels are then put back exactly.
+ *
+ * @param job the validated request
+ * @param request what the engine runs, at {@link #generationWidth()} × {@link #generationHeight()}
+ * @param quality the quality reported back ({@code low}, {@code medium}, {@code high})
+ * @param width the size the response has
+ * @param height the size the response has
+ * @param seeds the seed of each image
  */
-record GenerationPlan(GenerationRequest request, String quality, String size) {
+record GenerationPlan(
+    ImageJob job, GenerationRequest request, String quality, int width, int height, long[] seeds) {
   private static final List<String> RESPONSE_SIZES = List.of("1024x1024", "1024x1536", "1536x1024");
+  private static final SecureRandom SEEDS = new SecureRandom();
 
-  static GenerationPlan of(ImageJob job, ModelCapabilities caps) {
-    int width = job.width() == 0 ? caps.nativeSize() : job.width();
-    int height = job.height() == 0 ? caps.nativeSize() : job.height();
+  /**
+   * @param maxGenerationPixels largest width × height the model generates at; 0 for 4 × its native
+   *     area
+   */
+  static GenerationPlan of(ImageJob job, ModelCapabilities caps, long maxGenerationPixels) {
+    int multiple = caps.sizeMultiple();
+    int width = job.width();
+    int height = job.height();
+    if (width == 0 && job.endpoint() == Endpoint.GENERATIONS) {
+      width = caps.nativeSize();
+      height = caps.nativeSize();
+    } else if (width == 0) {
+      RgbaImage first = job.images().get(0);
+      width = Math.max(multiple, first.width() / multiple * multiple);
+      height = Math.max(multiple, first.height() / multiple * multiple);
+    }
+    long limit =
+        maxGenerationPixels > 0 ? maxGenerationPixels : 4L * caps.nativeSize() * caps.nativeSize();
+    int genWidth = width;
+    int genHeight = height;
+    if ((long) width * height > limit) {
+      double scale = Math.sqrt(limit / ((double) width * height));
+      genWidth = Math.max(multiple, (int) (width * scale) / multiple * multiple);
+      genHeight = Math.max(multiple, (int) (height * scale) / multiple * multiple);
+    }
     String quality =
         switch (job.quality()) {
           case "low" -> "low";
@@ -46,39 +89,82 @@ record GenerationPlan(GenerationRequest request, String quality, String size) {
             : Math.min(
                 ImageRequestReader.MAX_STEPS,
                 Math.max(1, (int) Math.round(caps.defaultSteps() * stepFactor)));
-    double guidance = caps.defaultGuidance();
+    double guidance = job.endpoint() == Endpoint.VARIATIONS ? 1 : caps.defaultGuidance();
     if ("vivid".equals(job.style()) && guidance > 1) {
       guidance *= 1.25;
     }
     if (job.extras().guidanceScale() != null) {
       guidance = job.extras().guidanceScale();
     }
+    long seed = job.extras().seed() != null ? job.extras().seed() : SEEDS.nextLong(1L << 32);
     GenerationRequest request =
         new GenerationRequest(
-            job.endpoint().mode,
+            job.mode(),
             job.prompt(),
             job.extras().negativePrompt(),
-            width,
-            height,
+            genWidth,
+            genHeight,
             job.n(),
-            job.extras().seed(),
+            seed,
             steps,
             guidance,
             job.extras().strength(),
             job.extras().scheduler(),
-            job.images(),
+            job.images().isEmpty() ? List.of() : List.of(job.images().get(0)),
             job.mask(),
             job.stream() ? job.partialImages() : 0);
-    return new GenerationPlan(request, quality, width + "x" + height);
+    long[] seeds = LongStream.range(seed, seed + job.n()).toArray();
+    return new GenerationPlan(job, request, quality, width, height, seeds);
+  }
+
+  int generationWidth() {
+    return request.width();
+  }
+
+  int generationHeight() {
+    return request.height();
+  }
+
+  boolean upscales() {
+    return generationWidth() != width || generationHeight() != height;
+  }
+
+  /** The size as {@code WxH}. */
+  String size() {
+    return width + "x" + height;
   }
 
   /** The size for {@code ImagesResponse.size}, or null when its enum cannot express it. */
   String responseSize() {
-    return RESPONSE_SIZES.contains(size) ? size : null;
+    return RESPONSE_SIZES.contains(size()) ? size() : null;
   }
 
   /** The size for streaming events, whose enum also allows {@code auto}. */
   String eventSize() {
-    return RESPONSE_SIZES.contains(size) ? size : "auto";
+    return RESPONSE_SIZES.contains(size()) ? size() : "auto";
+  }
+
+  /**
+   * A generated image brought to the response size: unchanged when generated at that size, else
+   * upscaled, and for inpainting composited over the input so that kept pixels stay exact.
+   */
+  RgbaImage toResponseSize(RgbaImage generated) {
+    if (!upscales()) {
+      return generated;
+    }
+    RgbaImage upscaled = Resize.resize(generated, width, height, Resize.Filter.LANCZOS);
+    if (request.mode() != GenerationRequest.Mode.INPAINT) {
+      return upscaled;
+    }
+    RgbaImage source = request.images().get(0);
+    RgbaImage original = fit(source, Resize.Filter.LANCZOS);
+    RgbaImage mask = fit(request.mask() != null ? request.mask() : source, Resize.Filter.AREA);
+    return InpaintMask.composite(original, upscaled, InpaintMask.of(original, mask));
+  }
+
+  private RgbaImage fit(RgbaImage image, Resize.Filter filter) {
+    return image.width() == width && image.height() == height
+        ? image
+        : Resize.cover(image, width, height, filter);
   }
 }

@@ -43,6 +43,9 @@ final class GenerationQueue implements AutoCloseable {
   static final class Ticket {
     final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
     final Cancellation cancellation = new Cancellation();
+    private final long submittedAt = System.nanoTime();
+    private volatile long startedAt;
+    private volatile long finishedAt;
     private Runnable task;
     private ThreadPoolExecutor owner;
 
@@ -52,6 +55,19 @@ final class GenerationQueue implements AutoCloseable {
       if (owner.remove(task)) {
         result.completeExceptionally(new Cancellation.CancelledException());
       }
+    }
+
+    /** Time waited for the worker, in milliseconds (until now while still waiting). */
+    double queueMillis() {
+      long start = startedAt;
+      return ((start == 0 ? System.nanoTime() : start) - submittedAt) / 1e6;
+    }
+
+    /** Time the generation ran on the worker, in milliseconds (0 before it finished). */
+    double generationMillis() {
+      long start = startedAt;
+      long end = finishedAt;
+      return start == 0 || end == 0 ? 0 : (end - start) / 1e6;
     }
   }
 
@@ -83,6 +99,7 @@ final class GenerationQueue implements AutoCloseable {
       return;
     }
     long start = System.nanoTime();
+    t.startedAt = start;
     AtomicLong steps = new AtomicLong();
     ProgressListener counting =
         new ProgressListener() {
@@ -99,16 +116,20 @@ final class GenerationQueue implements AutoCloseable {
         };
     metrics.generationStarted();
     int imageCount = 0;
+    boolean cancelled = false;
     try {
       GenerationResult result = generator.generate(request, counting, t.cancellation);
       imageCount = result.images().size();
+      t.finishedAt = System.nanoTime();
       t.result.complete(result);
     } catch (Throwable e) {
+      cancelled = e instanceof Cancellation.CancelledException;
+      t.finishedAt = System.nanoTime();
       t.result.completeExceptionally(e);
     } finally {
       long nanos = System.nanoTime() - start;
       averageMillis.set((averageMillis.get() * 3 + nanos / 1_000_000) / 4);
-      metrics.generationFinished(generator.name(), imageCount, steps.get(), nanos);
+      metrics.generationFinished(generator.name(), imageCount, steps.get(), nanos, cancelled);
     }
   }
 

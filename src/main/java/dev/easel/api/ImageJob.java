@@ -1,5 +1,8 @@
 package dev.easel.api;
 
+import dev.easel.engine.GenerationRequest;
+import dev.easel.image.InpaintMask;
+import dev.easel.image.OutputFormat;
 import dev.easel.image.RgbaImage;
 import java.util.List;
 
@@ -22,8 +25,9 @@ import java.util.List;
  * @param stream whether to answer with server-sent events
  * @param partialImages 0–3 partial images while streaming
  * @param extras Easel's extra parameters
- * @param images decoded input images (edits, variations)
- * @param mask decoded mask, or null
+ * @param images decoded input images (edits, variations); the model edits the first, the others are
+ *     validated but unused
+ * @param mask decoded mask (same size as the first image, with alpha), or null
  */
 record ImageJob(
     Endpoint endpoint,
@@ -37,7 +41,7 @@ record ImageJob(
     String quality,
     String style,
     String responseFormat,
-    ImageCodec.Format outputFormat,
+    OutputFormat outputFormat,
     int compression,
     boolean stream,
     int partialImages,
@@ -56,5 +60,18 @@ record ImageJob(
 
   ImageJob {
     images = List.copyOf(images);
+  }
+
+  /**
+   * Edits regenerate where the mask (or, without one, the first image's own alpha) is transparent;
+   * an edit of an opaque image without a mask reworks the whole image (image to image).
+   */
+  GenerationRequest.Mode mode() {
+    if (endpoint != Endpoint.EDITS) {
+      return endpoint.mode;
+    }
+    return mask != null || InpaintMask.fromAlpha(images.get(0)).regeneratesAnything()
+        ? GenerationRequest.Mode.INPAINT
+        : GenerationRequest.Mode.IMAGE_TO_IMAGE;
   }
 }

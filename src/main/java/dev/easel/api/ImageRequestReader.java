@@ -1,5 +1,13 @@
 package dev.easel.api;
 
+import dev.easel.image.DecodeLimits;
+import dev.easel.image.DecodedImage;
+import dev.easel.image.ImageDecoder;
+import dev.easel.image.ImageFormat;
+import dev.easel.image.ImageFormatException;
+import dev.easel.image.InpaintMask;
+import dev.easel.image.MaskSizeException;
+import dev.easel.image.OutputFormat;
 import dev.easel.image.RgbaImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +56,11 @@ final class ImageRequestReader {
   private static final long GPT_MAX_BYTES = 50L * 1024 * 1024;
   static final int MAX_STEPS = 150;
 
+  /** Widest side an upload may have (the pixel count is the configured limit). */
+  static final int MAX_INPUT_SIDE = 16_384;
+
   private final Supplier<List<String>> localModels;
-  private final long maxInputPixels;
+  private final DecodeLimits limits;
 
   /**
    * @param localModels names of the loaded models (they may be asked for directly)
@@ -57,7 +68,7 @@ final class ImageRequestReader {
    */
   ImageRequestReader(Supplier<List<String>> localModels, long maxInputPixels) {
     this.localModels = localModels;
-    this.maxInputPixels = maxInputPixels;
+    this.limits = new DecodeLimits(MAX_INPUT_SIDE, maxInputPixels);
   }
 
   ImageJob read(Endpoint endpoint, Fields f) {
@@ -109,8 +120,8 @@ final class ImageRequestReader {
         rules.acceptsResponseFormat()
             ? oneOf(f, "response_format", List.of("url", "b64_json"), "url")
             : "b64_json";
-    ImageCodec.Format outputFormat =
-        ImageCodec.Format.named(oneOf(f, "output_format", List.of("png", "jpeg", "webp"), "png"));
+    OutputFormat outputFormat =
+        OutputFormat.fromApiName(oneOf(f, "output_format", List.of("png", "jpeg", "webp"), "png"));
     int compression = (int) range(f, "output_compression", 0, 100, 100);
     String background = oneOf(f, "background", List.of("transparent", "opaque", "auto"), "auto");
     if (background.equals("transparent")) {
@@ -376,7 +387,7 @@ final class ImageRequestReader {
     }
     List<RgbaImage> images = new ArrayList<>();
     for (Fields.Upload u : uploads) {
-      images.add(decode(u, rules, "image"));
+      images.add(decode(u, rules, "image").image());
     }
     return images;
   }
@@ -390,19 +401,22 @@ final class ImageRequestReader {
       throw ApiException.invalid("Only one 'mask' may be given.", "mask", "duplicate_parameter");
     }
     Fields.Upload upload = masks.get(0);
-    ImageCodec.Info info = ImageCodec.probe(upload.data());
-    if (info == null || info.format() != ImageCodec.Format.PNG) {
-      throw ApiException.invalid(
-          "The mask must be a PNG image with an alpha channel.", "mask", "invalid_image_format");
+    if (upload.data().length > 0 && !isPng(upload.data())) {
+      throw maskNeedsAlpha();
     }
-    RgbaImage mask = decode(upload, rules, "mask");
-    if (mask.width() != first.width() || mask.height() != first.height()) {
+    DecodedImage mask = decode(upload, rules, "mask");
+    if (!mask.hasAlpha()) {
+      throw maskNeedsAlpha();
+    }
+    try {
+      InpaintMask.of(first, mask.image());
+    } catch (MaskSizeException e) {
       throw ApiException.of(
           ApiException.Kind.IMAGE_USER_ERROR,
           "Invalid mask image format - mask size does not match image size ("
-              + mask.width()
+              + mask.image().width()
               + "x"
-              + mask.height()
+              + mask.image().height()
               + " vs "
               + first.width()
               + "x"
@@ -411,61 +425,69 @@ final class ImageRequestReader {
           "mask",
           "invalid_mask_image_format");
     }
-    return mask;
+    return mask.image();
   }
 
-  private RgbaImage decode(Fields.Upload upload, ModelRules rules, String param) {
+  private static ApiException maskNeedsAlpha() {
+    return ApiException.invalid(
+        "The mask must be a PNG image with an alpha channel.", "mask", "invalid_image_format");
+  }
+
+  private static boolean isPng(byte[] data) {
+    try {
+      return ImageFormat.detect(data) == ImageFormat.PNG;
+    } catch (ImageFormatException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Checks size and format, then decodes; the decoder refuses pictures over the pixel limit from
+   * their header, before any pixel is allocated.
+   */
+  private DecodedImage decode(Fields.Upload upload, ModelRules rules, String param) {
     byte[] data = upload.data();
     if (data.length == 0) {
       throw ApiException.invalid(
           "The uploaded '" + param + "' is empty.", param, "empty_image_file");
     }
-    long maxBytes = rules.requiresSquarePng() ? DALL_E_2_MAX_BYTES : GPT_MAX_BYTES;
-    ImageCodec.Info info = ImageCodec.probe(data);
-    if (rules.requiresSquarePng()
-        && (info == null || info.format() != ImageCodec.Format.PNG || data.length >= maxBytes)) {
+    if (rules.requiresSquarePng() && (!isPng(data) || data.length >= DALL_E_2_MAX_BYTES)) {
       throw ApiException.invalid(
           "Uploaded image must be a PNG and less than 4 MB.", param, "invalid_image_format");
     }
-    if (info == null) {
-      throw ApiException.invalid(
-          "The uploaded '" + param + "' is not a PNG, JPEG or WebP image.",
-          param,
-          "invalid_image_format");
-    }
-    if (data.length >= maxBytes) {
+    if (data.length >= GPT_MAX_BYTES) {
       throw ApiException.invalid(
           "The uploaded '" + param + "' must be less than 50 MB.", param, "image_file_too_large");
     }
-    if (info.width() <= 0
-        || info.height() <= 0
-        || (long) info.width() * info.height() > maxInputPixels) {
-      throw ApiException.invalid(
-          "The uploaded '"
-              + param
-              + "' is "
-              + info.width()
-              + "x"
-              + info.height()
-              + "; images may have at most "
-              + maxInputPixels
-              + " pixels.",
-          param,
-          "image_too_large");
+    DecodedImage decoded;
+    try {
+      decoded = ImageDecoder.decode(data, limits);
+    } catch (ImageFormatException e) {
+      throw switch (e.reason()) {
+        case UNSUPPORTED_FORMAT ->
+            ApiException.invalid(
+                "The uploaded '" + param + "' is not usable: " + e.getMessage() + ".",
+                param,
+                "invalid_image_format");
+        case TOO_LARGE ->
+            ApiException.invalid(
+                "The uploaded '" + param + "' is too large: " + e.getMessage() + ".",
+                param,
+                "image_too_large");
+        case CORRUPT ->
+            ApiException.invalid(
+                "The uploaded '" + param + "' could not be decoded: " + e.getMessage() + ".",
+                param,
+                "image_parse_error");
+      };
     }
-    if (rules.requiresSquarePng() && param.equals("image") && info.width() != info.height()) {
+    RgbaImage image = decoded.image();
+    if (rules.requiresSquarePng() && param.equals("image") && image.width() != image.height()) {
       throw ApiException.invalid(
-          "Uploaded image must be square, got " + info.width() + "x" + info.height() + ".",
+          "Uploaded image must be square, got " + image.width() + "x" + image.height() + ".",
           param,
           "invalid_image_format");
     }
-    RgbaImage image = ImageCodec.decode(data, info);
-    if (image == null) {
-      throw ApiException.invalid(
-          "The uploaded '" + param + "' could not be decoded as " + info.format().name + ".",
-          param,
-          "image_parse_error");
-    }
-    return image;
+    return decoded;
   }
 }

@@ -15,7 +15,8 @@ import java.util.List;
  *
  * <p>Usage: text tokens are the prompt's CLIP tokens as the model encoded them; an image token is
  * one 8×8-pixel cell of the latent the model denoises, so a 1024×1024 image counts 16 384. Input
- * image tokens count the uploaded images, output tokens the generated ones.
+ * image tokens count the uploaded image the model used (the first; see {@link ImageJob#images()}),
+ * output tokens the returned ones.
  */
 final class ImageResponses {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -26,12 +27,17 @@ final class ImageResponses {
     return (long) Math.ceilDiv(width, 8) * Math.ceilDiv(height, 8);
   }
 
+  static long inputImageTokens(ImageJob job) {
+    if (job.images().isEmpty()) {
+      return 0;
+    }
+    RgbaImage used = job.images().get(0);
+    return imageTokens(used.width(), used.height());
+  }
+
   /** Usage of the whole request; with {@code details} the ImagesResponse shape, else events'. */
   static ObjectNode usage(ImageJob job, GenerationResult result, boolean details) {
-    long inputImages = 0;
-    for (RgbaImage image : job.images()) {
-      inputImages += imageTokens(image.width(), image.height());
-    }
+    long inputImages = inputImageTokens(job);
     long output = 0;
     for (GeneratedImage g : result.images()) {
       output += imageTokens(g.image().width(), g.image().height());
@@ -79,7 +85,7 @@ final class ImageResponses {
     }
     if (job.rules().acceptsGptParameters()) {
       body.put("background", "opaque");
-      body.put("output_format", job.outputFormat().name);
+      body.put("output_format", job.outputFormat().apiName());
       if (plan.responseSize() != null) {
         body.put("size", plan.responseSize());
       }
@@ -120,7 +126,7 @@ final class ImageResponses {
     event.put("size", plan.eventSize());
     event.put("quality", plan.quality());
     event.put("background", "opaque");
-    event.put("output_format", job.outputFormat().name);
+    event.put("output_format", job.outputFormat().apiName());
     return event;
   }
 

@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +41,7 @@ final class ImageService {
   private final SignedUrlStore store;
   private final String publicUrl;
   private final long maxBodyBytes;
+  private final long maxGenerationPixels;
   private final Clock clock;
 
   ImageService(
@@ -57,6 +59,7 @@ final class ImageService {
     this.store = store;
     this.publicUrl = options.publicUrl().replaceAll("/+$", "");
     this.maxBodyBytes = options.maxBodyBytes();
+    this.maxGenerationPixels = options.maxGenerationPixels();
     this.clock = clock;
   }
 
@@ -84,7 +87,7 @@ final class ImageService {
       }
     }
     ImageGenerator generator = generator(job);
-    GenerationPlan plan = GenerationPlan.of(job, generator.capabilities());
+    GenerationPlan plan = GenerationPlan.of(job, generator.capabilities(), maxGenerationPixels);
     if (job.stream()) {
       stream(ctx, job, plan, generator);
     } else {
@@ -175,23 +178,45 @@ final class ImageService {
   }
 
   private void respond(Context ctx, ImageJob job, GenerationPlan plan, ImageGenerator generator) {
+    planHeaders(ctx, plan);
     GenerationQueue.Ticket ticket = queue.submit(generator, plan.request(), ProgressListener.NONE);
     GenerationResult result = await(ctx, ticket);
-    ImageCodec.Format format = job.outputFormat();
     List<String> encoded = new ArrayList<>();
-    for (GeneratedImage image : result.images()) {
-      byte[] bytes = ImageCodec.encode(image.image(), format, job.compression());
+    List<GeneratedImage> images = new ArrayList<>();
+    for (GeneratedImage generated : result.images()) {
+      GeneratedImage image =
+          new GeneratedImage(plan.toResponseSize(generated.image()), generated.seed());
+      images.add(image);
+      byte[] bytes = ImageOutput.encode(image, plan, generator.name());
       encoded.add(
           job.responseFormat().equals("url")
-              ? baseUrl(ctx) + store.put(bytes, format.extension())
+              ? baseUrl(ctx) + store.put(bytes, ImageOutput.extension(job.outputFormat()))
               : Base64.getEncoder().encodeToString(bytes));
     }
-    ctx.header("x-easel-seeds", seeds(result));
+    timingHeaders(ctx, ticket);
     HttpResponses.json(
         ctx,
         200,
         ImageResponses.imagesResponse(
-            job, plan, result, encoded, clock.instant().getEpochSecond()));
+            job,
+            plan,
+            new GenerationResult(images, result.promptTokens(), result.promptChunked()),
+            encoded,
+            clock.instant().getEpochSecond()));
+  }
+
+  /** Seeds and the size the model generates at, known before it runs (so streams carry them). */
+  private static void planHeaders(Context ctx, GenerationPlan plan) {
+    ctx.header(
+        "x-easel-seeds",
+        Arrays.stream(plan.seeds()).mapToObj(Long::toString).collect(Collectors.joining(",")));
+    ctx.header("x-easel-generation-size", plan.generationWidth() + "x" + plan.generationHeight());
+  }
+
+  private static void timingHeaders(Context ctx, GenerationQueue.Ticket ticket) {
+    ctx.header("x-easel-queue-ms", String.format(Locale.ROOT, "%.1f", ticket.queueMillis()));
+    ctx.header(
+        "x-easel-generation-ms", String.format(Locale.ROOT, "%.1f", ticket.generationMillis()));
   }
 
   private GenerationResult await(Context ctx, GenerationQueue.Ticket ticket) {
@@ -229,35 +254,38 @@ final class ImageService {
         "generation_failed");
   }
 
+  /** A preview from the worker thread, encoded later on the request's thread. */
+  private record Preview(int index, RgbaImage image) {}
+
   private void stream(Context ctx, ImageJob job, GenerationPlan plan, ImageGenerator generator) {
-    BlockingQueue<ObjectNode> events = new LinkedBlockingQueue<>();
+    BlockingQueue<Preview> previews = new LinkedBlockingQueue<>();
     long created = clock.instant().getEpochSecond();
-    int[] partialsSent = new int[job.n()];
-    ProgressListener previews =
+    ProgressListener listener =
         new ProgressListener() {
           @Override
           public void onPreview(int index, int previewNumber, RgbaImage preview) {
-            if (index < partialsSent.length && partialsSent[index] < job.partialImages()) {
-              String b64 = base64(preview, job);
-              events.add(
-                  ImageResponses.partialEvent(job, plan, b64, partialsSent[index]++, created));
-            }
+            previews.add(new Preview(index, preview));
           }
         };
-    GenerationQueue.Ticket ticket = queue.submit(generator, plan.request(), previews);
+    planHeaders(ctx, plan);
+    GenerationQueue.Ticket ticket = queue.submit(generator, plan.request(), listener);
     HttpResponses.startEventStream(ctx);
+    int[] partialsSent = new int[job.n()];
     try {
       OutputStream out = ctx.res().getOutputStream();
-      while (true) {
-        ObjectNode event = events.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-        if (event != null) {
-          writeEvent(out, event);
-        } else if (ticket.result.isDone()) {
-          break;
+      while (!ticket.result.isDone() || !previews.isEmpty()) {
+        Preview preview = previews.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        if (preview != null) {
+          if (partialsSent[preview.index()] < job.partialImages()) {
+            String b64 = base64(ImageOutput.encodePreview(preview.image(), job));
+            writeEvent(
+                out,
+                ImageResponses.partialEvent(
+                    job, plan, b64, partialsSent[preview.index()]++, created));
+          }
+        } else if (!ticket.result.isDone() && ClientConnection.isGone(ctx)) {
+          throw new IOException("client disconnected");
         }
-      }
-      for (ObjectNode event : events) {
-        writeEvent(out, event);
       }
       GenerationResult result;
       try {
@@ -265,22 +293,17 @@ final class ImageService {
       } catch (ExecutionException e) {
         throw generationFailure(e.getCause());
       }
-      ctx.res().setHeader("x-easel-seeds", seeds(result));
+      long inputImages = ImageResponses.inputImageTokens(job);
       for (int i = 0; i < result.images().size(); i++) {
-        GeneratedImage image = result.images().get(i);
-        long text = i == 0 ? result.promptTokens() : 0;
-        long inputImages = 0;
-        if (i == 0) {
-          for (RgbaImage in : job.images()) {
-            inputImages += ImageResponses.imageTokens(in.width(), in.height());
-          }
-        }
-        long output = ImageResponses.imageTokens(image.image().width(), image.image().height());
-        ObjectNode usage = ImageResponses.usage(text, inputImages, output, false);
-        writeEvent(
-            out,
-            ImageResponses.completedEvent(
-                job, plan, base64(image.image(), job), image, usage, created));
+        GeneratedImage generated = result.images().get(i);
+        GeneratedImage image =
+            new GeneratedImage(plan.toResponseSize(generated.image()), generated.seed());
+        long output = ImageResponses.imageTokens(plan.width(), plan.height());
+        ObjectNode usage =
+            ImageResponses.usage(
+                i == 0 ? result.promptTokens() : 0, i == 0 ? inputImages : 0, output, false);
+        String b64 = base64(ImageOutput.encode(image, plan, generator.name()));
+        writeEvent(out, ImageResponses.completedEvent(job, plan, b64, image, usage, created));
       }
       out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
       out.flush();
@@ -300,15 +323,8 @@ final class ImageService {
     out.flush();
   }
 
-  private static String base64(RgbaImage image, ImageJob job) {
-    return Base64.getEncoder()
-        .encodeToString(ImageCodec.encode(image, job.outputFormat(), job.compression()));
-  }
-
-  private static String seeds(GenerationResult result) {
-    return result.images().stream()
-        .map(i -> Long.toString(i.seed()))
-        .collect(Collectors.joining(","));
+  private static String base64(byte[] bytes) {
+    return Base64.getEncoder().encodeToString(bytes);
   }
 
   private String baseUrl(Context ctx) {

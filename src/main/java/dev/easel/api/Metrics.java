@@ -16,6 +16,7 @@ final class Metrics {
   private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> images = new ConcurrentHashMap<>();
   private final LongAdder steps = new LongAdder();
+  private final LongAdder cancelled = new LongAdder();
   private final LongAdder generationNanos = new LongAdder();
   private final AtomicLong lastStepsPerSecondMicros = new AtomicLong();
   private final AtomicLong running = new AtomicLong();
@@ -34,9 +35,15 @@ final class Metrics {
     running.incrementAndGet();
   }
 
-  /** A finished (or failed) generation: how many steps it ran in how long, and its images. */
-  void generationFinished(String model, int imageCount, long stepCount, long nanos) {
+  /**
+   * A finished, failed or cancelled generation: how many steps it ran in how long, and its images.
+   */
+  void generationFinished(
+      String model, int imageCount, long stepCount, long nanos, boolean wasCancelled) {
     running.decrementAndGet();
+    if (wasCancelled) {
+      cancelled.increment();
+    }
     images.computeIfAbsent(model, k -> new LongAdder()).add(imageCount);
     steps.add(stepCount);
     generationNanos.add(nanos);
@@ -79,6 +86,12 @@ final class Metrics {
                     .append("\"} ")
                     .append(v.sum())
                     .append('\n'));
+    header(
+        out,
+        "easel_generations_cancelled_total",
+        "counter",
+        "Generations stopped while running because their client went away.");
+    out.append("easel_generations_cancelled_total ").append(cancelled.sum()).append('\n');
     header(out, "easel_denoising_steps_total", "counter", "Denoising steps run (batch steps).");
     out.append("easel_denoising_steps_total ").append(steps.sum()).append('\n');
     header(out, "easel_generation_seconds_total", "counter", "Time spent generating.");

@@ -24,6 +24,7 @@ import java.util.Map;
  * @param queueSize generations that may wait for the worker
  * @param maxBodyBytes largest request body
  * @param maxInputPixels largest width × height of an uploaded image
+ * @param maxGenerationPixels largest width × height a model generates at, 0 for 4 × its native area
  * @param aliases OpenAI model name to local model name
  * @param storeDir folder for files behind URLs
  * @param urlSecret HMAC key of image URLs
@@ -39,6 +40,7 @@ public record ServerOptions(
     int queueSize,
     long maxBodyBytes,
     long maxInputPixels,
+    long maxGenerationPixels,
     AliasMap aliases,
     Path storeDir,
     byte[] urlSecret,
@@ -70,6 +72,11 @@ public record ServerOptions(
     } else {
       key = secret.getBytes(StandardCharsets.UTF_8);
     }
+    if (config.getInt(Settings.SERVER_MAX_GENERATION_PIXELS) < 0) {
+      throw new dev.easel.config.ConfigException(
+          "'server.max-generation-pixels' must be 0 (4x the model's native area) or a positive"
+              + " number of pixels");
+    }
     String dir = config.get(Settings.STORE_DIR);
     Path storeDir;
     try {
@@ -85,6 +92,7 @@ public record ServerOptions(
         config.getInt(Settings.SERVER_QUEUE_SIZE),
         config.getInt(Settings.SERVER_MAX_BODY_MB) * 1024L * 1024L,
         config.getInt(Settings.SERVER_MAX_INPUT_PIXELS),
+        config.getInt(Settings.SERVER_MAX_GENERATION_PIXELS),
         new AliasMap(aliases),
         storeDir,
         key,
@@ -102,6 +110,7 @@ public record ServerOptions(
         queueSize,
         maxBodyBytes,
         maxInputPixels,
+        maxGenerationPixels,
         aliases,
         storeDir,
         urlSecret,

@@ -95,6 +95,14 @@ public final class Settings {
           INT,
           "16777216",
           "Largest width x height of an uploaded image (checked before decoding).");
+  public static final Setting SERVER_MAX_GENERATION_PIXELS =
+      Setting.of(
+          "server.max-generation-pixels",
+          INT,
+          "0",
+          "Largest width x height a model generates at; larger requested sizes are generated at"
+              + " the same aspect ratio within it and upscaled (Lanczos). 0 = 4x the model's native"
+              + " area (e.g. 1024x1024 for a 512 px model).");
   public static final Setting SERVER_PUBLIC_URL =
       Setting.of(
           "server.public-url",
@@ -178,6 +186,7 @@ public final class Settings {
             SERVER_QUEUE_SIZE,
             SERVER_MAX_BODY_MB,
             SERVER_MAX_INPUT_PIXELS,
+            SERVER_MAX_GENERATION_PIXELS,
             SERVER_PUBLIC_URL,
             SERVER_SHUTDOWN_TIMEOUT,
             STORE_DIR,

@@ -39,7 +39,7 @@ class ResponseShapeTest {
   void gptImageResponsePassesSdkValidation() throws Exception {
     ImageJob job =
         job("{\"prompt\":\"otter\",\"model\":\"gpt-image-1\",\"size\":\"1024x1024\",\"n\":2}");
-    GenerationPlan plan = GenerationPlan.of(job, SD15);
+    GenerationPlan plan = GenerationPlan.of(job, SD15, 0);
     ObjectNode body =
         ImageResponses.imagesResponse(
             job, plan, result(2, 1024), List.of("AAAA", "BBBB"), 1_700_000_000L);
@@ -62,7 +62,7 @@ class ResponseShapeTest {
         job("{\"prompt\":\"otter\",\"model\":\"dall-e-3\",\"response_format\":\"b64_json\"}");
     ObjectNode body =
         ImageResponses.imagesResponse(
-            job, GenerationPlan.of(job, SD15), result(1, 1024), List.of("AAAA"), 1L);
+            job, GenerationPlan.of(job, SD15, 0), result(1, 1024), List.of("AAAA"), 1L);
     ImagesResponse parsed =
         ObjectMappers.jsonMapper().readValue(body.toString(), ImagesResponse.class);
     parsed.validate();
@@ -76,7 +76,7 @@ class ResponseShapeTest {
     ImageJob job =
         job(
             "{\"prompt\":\"otter\",\"model\":\"gpt-image-1\",\"stream\":true,\"partial_images\":2}");
-    GenerationPlan plan = GenerationPlan.of(job, SD15);
+    GenerationPlan plan = GenerationPlan.of(job, SD15, 0);
     GenerationResult r = result(1, 512);
     ObjectNode event =
         ImageResponses.completedEvent(
@@ -100,29 +100,31 @@ class ResponseShapeTest {
                                 "{\"prompt\":\"o\",\"model\":\"gpt-image-1\",\"quality\":\""
                                     + quality
                                     + "\"}"),
-                            SD15)
+                            SD15,
+                            0)
                         .request()
                         .steps())
                 .as(quality)
                 .isEqualTo(expected));
     var hdVivid =
         GenerationPlan.of(
-            job("{\"prompt\":\"o\",\"model\":\"dall-e-3\",\"quality\":\"hd\"}"), SD15);
+            job("{\"prompt\":\"o\",\"model\":\"dall-e-3\",\"quality\":\"hd\"}"), SD15, 0);
     assertThat(hdVivid.request().steps()).isEqualTo(45);
     assertThat(hdVivid.request().guidanceScale()).isEqualTo(7.5 * 1.25);
     var natural =
         GenerationPlan.of(
-            job("{\"prompt\":\"o\",\"model\":\"dall-e-3\",\"style\":\"natural\"}"), SD15);
+            job("{\"prompt\":\"o\",\"model\":\"dall-e-3\",\"style\":\"natural\"}"), SD15, 0);
     assertThat(natural.request().guidanceScale()).isEqualTo(7.5);
     var explicit =
         GenerationPlan.of(
             job(
                 "{\"prompt\":\"o\",\"model\":\"dall-e-3\",\"steps\":4,\"guidance_scale\":2.0,\"seed\":9}"),
-            SD15);
+            SD15,
+            0);
     assertThat(explicit.request().steps()).isEqualTo(4);
     assertThat(explicit.request().guidanceScale()).isEqualTo(2.0);
     assertThat(explicit.request().seed()).isEqualTo(9L);
-    var auto = GenerationPlan.of(job("{\"prompt\":\"o\",\"model\":\"gpt-image-1\"}"), SD15);
+    var auto = GenerationPlan.of(job("{\"prompt\":\"o\",\"model\":\"gpt-image-1\"}"), SD15, 0);
     assertThat(auto.request().width()).isEqualTo(512);
     assertThat(auto.responseSize()).isNull();
   }

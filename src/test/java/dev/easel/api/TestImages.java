@@ -4,7 +4,10 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 
 /** Small real image files for upload tests. */
@@ -29,29 +32,41 @@ final class TestImages {
     return out.toByteArray();
   }
 
-  /** A few dozen bytes whose PNG header claims a width × height picture (a decompression bomb). */
+  /**
+   * A complete PNG of a hundred-odd bytes whose header claims a width × height picture (a
+   * decompression bomb): IHDR, a small IDAT of deflated zeros, IEND.
+   */
   static byte[] pngHeaderClaiming(int width, int height) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-    byte[] ihdr = new byte[17];
-    ihdr[0] = 'I';
-    ihdr[1] = 'H';
-    ihdr[2] = 'D';
-    ihdr[3] = 'R';
-    putInt(ihdr, 4, width);
-    putInt(ihdr, 8, height);
-    ihdr[12] = 8;
-    ihdr[13] = 6;
+    byte[] ihdr = new byte[13];
+    putInt(ihdr, 0, width);
+    putInt(ihdr, 4, height);
+    ihdr[8] = 8;
+    ihdr[9] = 6;
+    chunk(out, "IHDR", ihdr);
+    Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
+    deflater.setInput(new byte[4096]);
+    deflater.finish();
+    byte[] idat = new byte[256];
+    chunk(out, "IDAT", Arrays.copyOf(idat, deflater.deflate(idat)));
+    chunk(out, "IEND", new byte[0]);
+    return out.toByteArray();
+  }
+
+  private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
     byte[] length = new byte[4];
-    putInt(length, 0, 13);
+    putInt(length, 0, data.length);
     out.writeBytes(length);
-    out.writeBytes(ihdr);
+    byte[] typeAndData = new byte[4 + data.length];
+    System.arraycopy(type.getBytes(StandardCharsets.US_ASCII), 0, typeAndData, 0, 4);
+    System.arraycopy(data, 0, typeAndData, 4, data.length);
+    out.writeBytes(typeAndData);
     CRC32 crc = new CRC32();
-    crc.update(ihdr);
+    crc.update(typeAndData);
     byte[] c = new byte[4];
     putInt(c, 0, (int) crc.getValue());
     out.writeBytes(c);
-    return out.toByteArray();
   }
 
   private static void putInt(byte[] b, int at, int v) {

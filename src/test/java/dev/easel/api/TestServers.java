@@ -2,6 +2,9 @@ package dev.easel.api;
 
 import dev.easel.config.Config;
 import dev.easel.engine.ImageGenerator;
+import dev.easel.engine.StableDiffusionPipeline;
+import dev.easel.engine.TinyModels;
+import dev.easel.model.Architecture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,12 +15,38 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts real servers on a random loopback port for tests. {@link #withModels} is the one place
- * that takes real generators (the tiny pipeline, once the engine lands); {@link #withoutModels}
- * serves none, which is enough for every validation, auth and plumbing test.
+ * Starts real servers on a random loopback port for tests. {@link #withTinyModel} serves the real
+ * tiny random-weight pipeline ({@link TinyModels}, loaded once per test JVM); {@link
+ * #withoutModels} serves none, which is enough for every validation, auth and plumbing test.
  */
 public final class TestServers {
+  /**
+   * The tiny model generates at most 64×64 pixels in tests (larger sizes are upscaled), which keeps
+   * a generation around a tenth of a second; its reported native size is 16 px.
+   */
+  static final String TINY_GENERATION_PIXELS = Integer.toString(64 * 64);
+
+  private static StableDiffusionPipeline tiny;
+
   private TestServers() {}
+
+  /** The shared tiny pipeline (never closed: it lives as long as the test JVM). */
+  static synchronized StableDiffusionPipeline tinyModel() {
+    if (tiny == null) {
+      tiny = TinyModels.load(Architecture.TINY, false);
+    }
+    return tiny;
+  }
+
+  /**
+   * A server with the tiny model loaded, generating at most 64×64 unless settings say otherwise.
+   */
+  public static Running withTinyModel(Map<String, String> settings) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("server.max-generation-pixels", TINY_GENERATION_PIXELS);
+    flags.putAll(settings);
+    return withModels(List.of(tinyModel()), flags);
+  }
 
   /** A running server, its clock and its base URL; close it to stop it. */
   public record Running(EaselServer server, TestClock clock, Path storeDir, ServerOptions options)
