@@ -122,6 +122,14 @@ public final class Settings {
           "4",
           "Most images denoised together; larger n is split into batches of this size.");
 
+  public static final Setting STUDIO_DIR =
+      Setting.of(
+          "studio.dir",
+          PATH,
+          "",
+          "Folder of Easel Studio's history (images and index.jsonl); empty uses"
+              + " ~/.local/share/easel/studio.");
+
   private static final Map<String, Setting> ALL = new LinkedHashMap<>();
 
   static {
@@ -152,7 +160,8 @@ public final class Settings {
             ALIAS_GPT_IMAGE_1_5,
             ALIAS_GPT_IMAGE_2,
             ALIAS_CHATGPT_IMAGE_LATEST,
-            ENGINE_MAX_BATCH)) {
+            ENGINE_MAX_BATCH,
+            STUDIO_DIR)) {
       ALL.put(s.key(), s);
     }
   }
