@@ -109,10 +109,12 @@ async function loadModels() {
     if (ids.includes(previous)) select.value = previous;
     $("server-status").textContent = `Connected · ${ids.length} model names`;
     await onModelChange();
+    return true;
   } catch (e) {
     select.replaceChildren(new Option("Unavailable", ""));
     $("server-status").textContent = "Not connected";
     showError(e);
+    return false;
   }
 }
 
@@ -160,8 +162,10 @@ $("save-key").addEventListener("click", () => {
   setApiKey($("api-key").value.trim());
   clearError();
   $("server-status").textContent = "Connecting…";
-  loadModels();
-  historyView.refresh();
+  loadModels().then((ok) => {
+    if (ok) $("key-panel").open = false;
+  });
+  historyView.stale = true;
 });
 $("settings").addEventListener("submit", (e) => e.preventDefault());
 

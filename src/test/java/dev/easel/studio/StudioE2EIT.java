@@ -39,17 +39,17 @@ class StudioE2EIT {
   void studioWorksEndToEndInChromium() throws Exception {
     Path tests = home().resolve("src/test/studio");
     Optional<String> node = nodeVersion();
-    assumeTrue(
+    skipUnless(
         node.isPresent() && node.get().matches("v(1[89]|[2-9]\\d)\\..*"),
         "Studio e2e test skipped: Node.js 18 or newer is not on the PATH (found "
             + node.orElse("none")
             + ")");
     Optional<Path> chromium = chromium();
-    assumeTrue(
+    skipUnless(
         chromium.isPresent(),
         "Studio e2e test skipped: no Chromium found (set CHROMIUM or install chromium, e.g."
             + " apt-get install chromium)");
-    assumeTrue(
+    skipUnless(
         Files.isDirectory(tests.resolve("node_modules/playwright-core")),
         "Studio e2e test skipped: run 'npm ci' in src/test/studio to install playwright-core");
 
@@ -101,6 +101,14 @@ class StudioE2EIT {
         server.destroyForcibly();
       }
     }
+  }
+
+  /** Skips with the reason, also printed so that it shows in the build log. */
+  private static void skipUnless(boolean condition, String reason) {
+    if (!condition) {
+      System.out.println("[WARNING] " + reason);
+    }
+    assumeTrue(condition, reason);
   }
 
   private static Process easel(List<String> args, Path log) throws IOException {
