@@ -22,7 +22,8 @@ public record AliasMap(Map<String, String> explicit) {
     return localModel(job.rules(), models);
   }
 
-  Optional<String> localModel(ModelRules rules, ModelDirectory models) {
+  /** The local model answering an OpenAI model name, or empty when none is loaded. */
+  public Optional<String> localModel(ModelRules rules, ModelDirectory models) {
     String mapped = explicit.get(rules.id());
     if (mapped != null) {
       return Optional.of(mapped);

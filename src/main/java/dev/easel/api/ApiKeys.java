@@ -50,7 +50,7 @@ public final class ApiKeys {
    *
    * @throws ApiException 401 when a key is required and missing or wrong
    */
-  String authenticate(String authorization) {
+  public String authenticate(String authorization) {
     if (!enabled()) {
       return "anonymous";
     }

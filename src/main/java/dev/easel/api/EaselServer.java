@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.easel.image.OutputFormat;
 import dev.easel.store.SignedUrlStore;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +54,7 @@ public final class EaselServer implements AutoCloseable {
   private final long startedAt;
   private final java.util.concurrent.CountDownLatch stopped =
       new java.util.concurrent.CountDownLatch(1);
+  private final List<Consumer<RoutesConfig>> extensions = new java.util.ArrayList<>();
   private volatile boolean draining;
   private Javalin app;
 
@@ -93,6 +96,15 @@ public final class EaselServer implements AutoCloseable {
     return HexFormat.of().formatHex(key);
   }
 
+  /**
+   * Adds routes beside the API (Easel Studio adds its page and history); call before {@link
+   * #start()}. Their failures go through the same error mapping as the API's.
+   */
+  public synchronized EaselServer extend(Consumer<RoutesConfig> routes) {
+    extensions.add(routes);
+    return this;
+  }
+
   public synchronized EaselServer start() {
     app =
         Javalin.create(
@@ -112,6 +124,7 @@ public final class EaselServer implements AutoCloseable {
               cfg.routes.get("/health/ready", ctx -> health(ctx, true));
               cfg.routes.get("/metrics", this::metrics);
               cfg.routes.get("/files/{name}", this::file);
+              extensions.forEach(e -> e.accept(cfg.routes));
               cfg.routes.exception(Exception.class, HttpResponses::failure);
               cfg.routes.error(404, ctx -> unmatched(ctx, 404, "Not found"));
               cfg.routes.error(405, ctx -> unmatched(ctx, 405, "Method not allowed"));

@@ -284,12 +284,12 @@ final class ImageRequestReader {
   /** The requested size as {width, height}; {0, 0} for auto. */
   private static int[] size(Endpoint endpoint, ModelRules rules, Fields f) {
     List<String> allowed =
-        endpoint == Endpoint.VARIATIONS
+        endpoint == Endpoint.VARIATIONS && rules != ModelRules.LOCAL
                 || endpoint == Endpoint.EDITS && rules == ModelRules.DALL_E_2
             ? List.of("256x256", "512x512", "1024x1024")
             : rules.sizes();
     String v = f.string("size").orElse(rules.defaultSize());
-    if (!allowed.contains(v) && !(rules.freeSizes() && endpoint != Endpoint.VARIATIONS)) {
+    if (!allowed.contains(v) && !rules.freeSizes()) {
       throw ApiException.invalidValue("size", v, allowed);
     }
     if (v.equals("auto")) {

@@ -9,6 +9,7 @@ import dev.easel.config.Config;
 import dev.easel.config.Settings;
 import dev.easel.engine.ImageGenerator;
 import dev.easel.hub.ModelLocator;
+import dev.easel.studio.Studio;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -101,14 +102,16 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
       specs = PullCommand.firstRunModel(config, spec.commandLine().getErr());
     }
     List<ImageGenerator> loaded = load(specs, config);
+    ModelDirectory directory = ModelDirectory.of(loaded);
     EaselServer s =
-        new EaselServer(
-            options.withAddress(bindHost, bindPort), ModelDirectory.of(loaded), Clock.systemUTC());
+        new EaselServer(options.withAddress(bindHost, bindPort), directory, Clock.systemUTC());
+    s.extend(Studio.create(config, options, directory));
     s.start();
     server = s;
     Thread hook = new Thread(s::stop, "easel-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     LOG.info("Easel serves the OpenAI Images API at {}/v1", s.baseUrl());
+    LOG.info("Easel Studio: {}/", s.baseUrl());
     LOG.info(
         loaded.isEmpty()
             ? "no model loaded: image requests answer 503 until one is (--model NAME|DIR)"

@@ -163,6 +163,13 @@ public final class Settings {
           "vae",
           List.of("vae", "taesd"),
           "Decoder of final images: the full VAE, or the model's taesd/ (faster, slightly softer).");
+  public static final Setting STUDIO_DIR =
+      Setting.of(
+          "studio.dir",
+          PATH,
+          "",
+          "Folder of Easel Studio's history (images and index.jsonl); empty uses"
+              + " ~/.local/share/easel/studio.");
 
   private static final Map<String, Setting> ALL = new LinkedHashMap<>();
 
@@ -200,7 +207,8 @@ public final class Settings {
             ALIAS_GPT_IMAGE_2,
             ALIAS_CHATGPT_IMAGE_LATEST,
             ENGINE_MAX_BATCH,
-            ENGINE_DECODER)) {
+            ENGINE_DECODER,
+            STUDIO_DIR)) {
       ALL.put(s.key(), s);
     }
   }
