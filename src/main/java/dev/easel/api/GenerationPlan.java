@@ -63,7 +63,11 @@ record GenerationPlan(
       height = Math.max(multiple, first.height() / multiple * multiple);
     }
     long limit =
-        maxGenerationPixels > 0 ? maxGenerationPixels : 4L * caps.nativeSize() * caps.nativeSize();
+        Math.min(
+            caps.maxPixels(),
+            maxGenerationPixels > 0
+                ? maxGenerationPixels
+                : 4L * caps.nativeSize() * caps.nativeSize());
     int genWidth = width;
     int genHeight = height;
     if ((long) width * height > limit) {

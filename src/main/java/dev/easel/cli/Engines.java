@@ -2,6 +2,7 @@ package dev.easel.cli;
 
 import dev.easel.config.Config;
 import dev.easel.config.Settings;
+import dev.easel.engine.EngineOptions;
 import dev.easel.engine.StableDiffusionLoader;
 import dev.easel.engine.StableDiffusionPipeline;
 import java.nio.file.Path;
@@ -14,7 +15,9 @@ final class Engines {
     return StableDiffusionLoader.load(
         modelDir,
         new dev.easel.runtime.OnnxRuntimes(dev.easel.runtime.RuntimeOptions.from(config)),
-        config.getInt(Settings.ENGINE_MAX_BATCH),
-        "taesd".equals(config.get(Settings.ENGINE_DECODER)));
+        new EngineOptions(
+            config.getInt(Settings.ENGINE_MAX_BATCH),
+            "taesd".equals(config.get(Settings.ENGINE_DECODER)),
+            (long) config.getInt(Settings.ENGINE_ATTENTION_MEMORY) << 20));
   }
 }

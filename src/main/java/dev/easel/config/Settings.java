@@ -163,6 +163,13 @@ public final class Settings {
           "vae",
           List.of("vae", "taesd"),
           "Decoder of final images: the full VAE, or the model's taesd/ (faster, slightly softer).");
+  public static final Setting ENGINE_ATTENTION_MEMORY =
+      Setting.of(
+          "engine.attention-memory-mb",
+          INT,
+          "6144",
+          "Memory one UNet call's attention may use; bounds the largest image a model generates at"
+              + " (larger requests are upscaled by the server, refused by the CLI).");
   public static final Setting STUDIO_DIR =
       Setting.of(
           "studio.dir",
@@ -208,6 +215,7 @@ public final class Settings {
             ALIAS_CHATGPT_IMAGE_LATEST,
             ENGINE_MAX_BATCH,
             ENGINE_DECODER,
+            ENGINE_ATTENTION_MEMORY,
             STUDIO_DIR)) {
       ALL.put(s.key(), s);
     }

@@ -23,6 +23,7 @@ import java.util.Map;
 final class DenoisingLoop {
   private final OnnxSession unet;
   private final int maxUnetRows;
+  private final AttentionBudget attention;
   private final boolean xl;
   private final Autoencoder vae;
   private final OnnxSession previewDecoder;
@@ -39,6 +40,7 @@ final class DenoisingLoop {
   DenoisingLoop(
       OnnxSession unet,
       int maxUnetRows,
+      AttentionBudget attention,
       boolean xl,
       Autoencoder vae,
       OnnxSession previewDecoder,
@@ -49,6 +51,7 @@ final class DenoisingLoop {
       int previews) {
     this.unet = unet;
     this.maxUnetRows = maxUnetRows;
+    this.attention = attention;
     this.xl = xl;
     this.vae = vae;
     this.previewDecoder = previewDecoder;
@@ -209,7 +212,11 @@ final class DenoisingLoop {
     } else if (blend) {
       maskLatent = InpaintMask.of(plan.image(), mask).latentRegenerate(f);
     }
-    Denoiser denoiser = new Denoiser(unet, maxUnetRows, xl ? timeIds(width, height) : null);
+    Denoiser denoiser =
+        new Denoiser(
+            unet,
+            attention.rowsPerCall((long) width * height, maxUnetRows),
+            xl ? timeIds(width, height) : null);
     int previewCount = Math.min(previews, stepsTotal - 1);
     for (int i = begin; i < timesteps.length; i++) {
       cancel.check();

@@ -10,6 +10,8 @@ package dev.easel.engine;
  * @param defaultSteps steps used when the request names none
  * @param defaultGuidance guidance scale used when the request names none (≤ 1 turns guidance off)
  * @param inpaintingUnet true when the UNet takes the 9-channel inpainting input
+ * @param maxPixels the largest width × height this model generates at within the engine's attention
+ *     memory budget; callers upscale beyond it
  */
 public record ModelCapabilities(
     String architecture,
@@ -17,4 +19,5 @@ public record ModelCapabilities(
     int sizeMultiple,
     int defaultSteps,
     double defaultGuidance,
-    boolean inpaintingUnet) {}
+    boolean inpaintingUnet,
+    long maxPixels) {}

@@ -60,6 +60,21 @@ record Plan(
               + " is too large for this model: width and height must be at most "
               + maxSide);
     }
+    if ((long) r.width() * r.height() > caps.maxPixels()) {
+      throw new IllegalArgumentException(
+          "size "
+              + r.width()
+              + "x"
+              + r.height()
+              + " needs more attention memory than this model may use (engine.attention-memory-mb);"
+              + " the largest is about "
+              + caps.maxPixels()
+              + " pixels ("
+              + (int) Math.sqrt(caps.maxPixels())
+              + "x"
+              + (int) Math.sqrt(caps.maxPixels())
+              + ")");
+    }
     if (r.n() < 1) {
       throw new IllegalArgumentException("n must be at least 1");
     }

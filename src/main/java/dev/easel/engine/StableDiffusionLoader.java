@@ -42,17 +42,13 @@ public final class StableDiffusionLoader {
    * @param maxBatch most images denoised together (the UNet sees twice as many rows with guidance)
    */
   public static StableDiffusionPipeline load(Path dir, OnnxRuntimes runtimes, int maxBatch) {
-    return load(dir, runtimes, maxBatch, false);
+    return load(dir, runtimes, EngineOptions.batch(maxBatch));
   }
 
-  /**
-   * Loads the model in {@code dir}.
-   *
-   * @param taesdDecode decode final images with the model's {@code taesd/} autoencoder (much
-   *     faster, slightly softer) instead of the full VAE, when the model has one
-   */
+  /** Loads the model in {@code dir}. */
   public static StableDiffusionPipeline load(
-      Path dir, OnnxRuntimes runtimes, int maxBatch, boolean taesdDecode) {
+      Path dir, OnnxRuntimes runtimes, EngineOptions options) {
+    int maxBatch = options.maxBatch();
     long start = System.nanoTime();
     ModelFolder folder = ModelFolder.open(dir);
     Architecture arch = Architecture.detect(folder);
@@ -112,7 +108,7 @@ public final class StableDiffusionLoader {
                             AutoencoderTinyConfig.from(c), w, AutoencoderTiny.Layout.DIFFUSERS)));
       }
       Autoencoder vae =
-          taesdDecode && preview != null
+          options.taesdDecode() && preview != null
               ? new Autoencoder(
                   fullVae.encoder(), preview, LatentScaling.IDENTITY, fullVae.downscale(), maxBatch)
               : fullVae;
@@ -127,6 +123,8 @@ public final class StableDiffusionLoader {
       }
       // As in diffusers: sides are multiples of the VAE's scale factor; the UNet resizes its
       // skip connections when a latent side does not halve evenly.
+      AttentionBudget budget =
+          AttentionBudget.of(options.attentionBytes(), unetConfig, vae.downscale());
       ModelCapabilities caps =
           new ModelCapabilities(
               arch.id(),
@@ -134,7 +132,8 @@ public final class StableDiffusionLoader {
               vae.downscale(),
               arch.defaultSteps(),
               arch.defaultGuidance(),
-              unetConfig.inChannels() == 9);
+              unetConfig.inChannels() == 9,
+              budget.maxPixels());
       LOG.info(
           "loaded {} ({}) in {} ms",
           folder.name(),
@@ -150,6 +149,7 @@ public final class StableDiffusionLoader {
           scheduler,
           defaultScheduler,
           maxBatch,
+          budget,
           arch.isXl(),
           resources);
     } catch (RuntimeException e) {

@@ -27,6 +27,7 @@ public final class StableDiffusionPipeline implements ImageGenerator {
   private final SchedulerConfig schedulerConfig;
   private final String defaultScheduler;
   private final int maxBatch;
+  private final AttentionBudget attention;
   private final boolean xl;
   private final List<AutoCloseable> resources;
 
@@ -40,6 +41,7 @@ public final class StableDiffusionPipeline implements ImageGenerator {
       SchedulerConfig schedulerConfig,
       String defaultScheduler,
       int maxBatch,
+      AttentionBudget attention,
       boolean xl,
       List<AutoCloseable> resources) {
     this.name = name;
@@ -51,6 +53,7 @@ public final class StableDiffusionPipeline implements ImageGenerator {
     this.schedulerConfig = schedulerConfig;
     this.defaultScheduler = defaultScheduler;
     this.maxBatch = maxBatch;
+    this.attention = attention;
     this.xl = xl;
     this.resources = List.copyOf(resources);
   }
@@ -108,6 +111,7 @@ public final class StableDiffusionPipeline implements ImageGenerator {
         new DenoisingLoop(
             unet,
             2 * maxBatch,
+            attention,
             xl,
             vae,
             previewDecoder,

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class ResponseShapeTest {
   private static final ModelCapabilities SD15 =
-      new ModelCapabilities("sd15", 512, 8, 30, 7.5, false);
+      new ModelCapabilities("sd15", 512, 8, 30, 7.5, false, 1L << 20);
 
   private static ImageJob job(String json) {
     ImageRequestReader reader = new ImageRequestReader(List::of, 1 << 24);

@@ -47,7 +47,10 @@ public final class TinyModels {
 
   /** The tiny model decoding its final images with its {@code taesd/} autoencoder. */
   public static StableDiffusionPipeline loadWithTaesdDecoder(Architecture arch) {
-    return StableDiffusionLoader.load(folder(arch, false), RUNTIMES, 4, true);
+    return StableDiffusionLoader.load(
+        folder(arch, false),
+        RUNTIMES,
+        new EngineOptions(4, true, EngineOptions.DEFAULT_ATTENTION_BYTES));
   }
 
   /** Loads any model folder on the CPU. */

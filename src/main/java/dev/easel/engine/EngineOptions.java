@@ -1,0 +1,17 @@
+package dev.easel.engine;
+
+/**
+ * How a model is run.
+ *
+ * @param maxBatch most images denoised together (the UNet sees twice as many rows with guidance)
+ * @param taesdDecode decode final images with the model's {@code taesd/} autoencoder (much faster,
+ *     slightly softer) instead of the full VAE, when the model has one
+ * @param attentionBytes memory one UNet call's attention may use (see {@link AttentionBudget})
+ */
+public record EngineOptions(int maxBatch, boolean taesdDecode, long attentionBytes) {
+  public static final long DEFAULT_ATTENTION_BYTES = 6L << 30;
+
+  public static EngineOptions batch(int maxBatch) {
+    return new EngineOptions(maxBatch, false, DEFAULT_ATTENTION_BYTES);
+  }
+}
