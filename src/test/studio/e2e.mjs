@@ -256,9 +256,18 @@ assert.equal(await page.getByLabel("Model").inputValue(), plainModel);
 log("delete");
 await page.getByRole("tab", { name: "History" }).click();
 await historyTiles.first().waitFor();
+await page.waitForLoadState("networkidle"); // the list re-renders when its refresh lands
 const deleted = await historyTiles.first().getAttribute("data-history-id");
-await historyTiles.first().getByRole("button", { name: "Delete" }).click();
-await historyTiles.first().getByRole("button", { name: /Confirm delet/ }).click();
+const tile = page.locator(`#history-list .tile[data-history-id="${deleted}"]`);
+for (let attempt = 1; ; attempt++) {
+  await tile.getByRole("button", { name: "Delete" }).click();
+  try {
+    await tile.getByRole("button", { name: /Confirm delet/ }).click({ timeout: 5000 });
+    break;
+  } catch (e) {
+    if (attempt >= 3) throw e; // a re-render between the two clicks resets the confirmation
+  }
+}
 await page.locator("#history-status", { hasText: `Deleted ${deleted}` }).waitFor();
 assert.equal(await historyTiles.count(), 1);
 const status = await page.evaluate(async ([id, k]) =>

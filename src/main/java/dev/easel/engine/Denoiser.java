@@ -71,7 +71,7 @@ record Denoiser(OnnxSession unet, int maxBatch, float[] addTimeIds) {
       int to,
       boolean pooled) {
     FloatTensor c = pooled ? cond.pooled() : cond.hidden();
-    FloatTensor u = pooled ? uncond.pooled() : uncond.hidden();
+    FloatTensor u = !cfg ? c : pooled ? uncond.pooled() : uncond.hidden();
     int item = c.data().length;
     float[] data = new float[(to - from) * item];
     for (int r = from; r < to; r++) {

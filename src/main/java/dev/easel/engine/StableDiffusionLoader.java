@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class StableDiffusionLoader {
   private static final Logger LOG = LoggerFactory.getLogger(StableDiffusionLoader.class);
 
+  private static final int VAE_BATCH = 1;
+
   private StableDiffusionLoader() {}
 
   /**
@@ -94,7 +96,9 @@ public final class StableDiffusionLoader {
                   runtimes,
                   unetDir,
                   (c, w) -> UNet2DConditionModel.build(UNet2DConditionConfig.from(c), w)));
-      Autoencoder fullVae = autoencoder(folder, runtimes, resources, maxBatch);
+      // The VAE's activations at full resolution are large and its convolutions compute-bound:
+      // one image at a time costs no speed and keeps a 512² batch of 4 from needing ~20 GB.
+      Autoencoder fullVae = autoencoder(folder, runtimes, resources, VAE_BATCH);
       OnnxSession preview = null;
       if (folder.has("taesd")) {
         preview =
@@ -110,7 +114,11 @@ public final class StableDiffusionLoader {
       Autoencoder vae =
           options.taesdDecode() && preview != null
               ? new Autoencoder(
-                  fullVae.encoder(), preview, LatentScaling.IDENTITY, fullVae.downscale(), maxBatch)
+                  fullVae.encoder(),
+                  preview,
+                  LatentScaling.IDENTITY,
+                  fullVae.downscale(),
+                  VAE_BATCH)
               : fullVae;
       SchedulerConfig scheduler = schedulerConfig(folder);
       String defaultScheduler = null;

@@ -77,7 +77,7 @@ public final class StableDiffusionPipeline implements ImageGenerator {
       GenerationRequest request, ProgressListener progress, Cancellation cancel) {
     Plan plan = Plan.of(request, capabilities);
     long base = request.seed() != null ? request.seed() : SEEDS.nextLong(1L << 32);
-    Conditioning[] cond = text.encode(plan.prompt(), request.negativePrompt());
+    Conditioning[] cond = text.encode(plan.prompt(), request.negativePrompt(), plan.guidance() > 1);
     List<GeneratedImage> images = new ArrayList<>();
     int batches = (request.n() + maxBatch - 1) / maxBatch;
     long start = System.nanoTime();

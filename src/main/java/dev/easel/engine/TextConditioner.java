@@ -16,6 +16,14 @@ record TextConditioner(List<PromptEncoder> encoders, boolean zeroEmptyNegative) 
 
   /** The prompt's and the negative prompt's conditioning, padded to the same number of chunks. */
   Conditioning[] encode(String prompt, String negative) {
+    return encode(prompt, negative, true);
+  }
+
+  /**
+   * Same; without {@code guided} the negative prompt is not encoded (guidance ≤ 1 never uses it)
+   * and the second element is null.
+   */
+  Conditioning[] encode(String prompt, String negative, boolean guided) {
     List<TokenizedPrompt> positive = new ArrayList<>();
     List<TokenizedPrompt> neg = new ArrayList<>();
     int chunks = 1;
@@ -24,9 +32,15 @@ record TextConditioner(List<PromptEncoder> encoders, boolean zeroEmptyNegative) 
       TokenizedPrompt n = e.tokenize(negative);
       positive.add(p);
       neg.add(n);
-      chunks = Math.max(chunks, Math.max(p.chunks().length, n.chunks().length));
+      chunks = Math.max(chunks, p.chunks().length);
+      if (guided) {
+        chunks = Math.max(chunks, n.chunks().length);
+      }
     }
     Conditioning cond = join(positive, chunks);
+    if (!guided) {
+      return new Conditioning[] {cond, null};
+    }
     Conditioning uncond =
         zeroEmptyNegative && (negative == null || negative.isBlank())
             ? zerosLike(cond)

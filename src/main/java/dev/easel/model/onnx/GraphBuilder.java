@@ -268,9 +268,19 @@ public final class GraphBuilder {
         Attr.ints("pads", padding, padding, padding, padding));
   }
 
-  /** nn.Linear on the last axis: x · Wᵀ + b, the weight stored [out, in] as in PyTorch. */
+  /**
+   * nn.Linear on the last axis: x · Wᵀ + b, the weight stored [out, in] as in PyTorch. ONNX
+   * Runtime's FusedMatMul reads the weight transposed in place, so no transposed copy is folded at
+   * load time.
+   */
   public String linear(String x, String prefix, long in, long out, boolean bias) {
-    String y = matmul(x, transpose(weight(prefix + ".weight", out, in), 1, 0));
+    String y =
+        op(
+            "com.microsoft",
+            "FusedMatMul",
+            List.of(x, weight(prefix + ".weight", out, in)),
+            Attr.of("transB", 1L),
+            Attr.of("alpha", 1.0));
     return bias ? add(y, weight(prefix + ".bias", out)) : y;
   }
 
