@@ -12,6 +12,19 @@ abstract class AbstractScheduler implements Scheduler {
     this.training = training;
   }
 
+  /** Unit-variance starting noise; the sigma-space schedulers override this. */
+  @Override
+  public float initNoiseSigma() {
+    return 1f;
+  }
+
+  /** The sample unchanged (a copy); the sigma-space schedulers scale it. */
+  @Override
+  public float[] scaleModelInput(float[] sample, int stepIndex) {
+    checkIndex(stepIndex, sample, null);
+    return sample.clone();
+  }
+
   @Override
   public double[] timesteps() {
     requireTimesteps();

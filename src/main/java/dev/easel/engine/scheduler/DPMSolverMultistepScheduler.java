@@ -159,17 +159,6 @@ public final class DPMSolverMultistepScheduler extends AbstractScheduler {
   }
 
   @Override
-  public float initNoiseSigma() {
-    return 1f;
-  }
-
-  @Override
-  public float[] scaleModelInput(float[] sample, int stepIndex) {
-    checkIndex(stepIndex, sample, null);
-    return sample.clone();
-  }
-
-  @Override
   public StepOutput step(float[] modelOutput, int stepIndex, float[] sample, NoiseSource noise) {
     enterStep(stepIndex, modelOutput, sample);
     int n = timesteps.length;
