@@ -230,61 +230,18 @@ public record UNet2DConditionConfig(
   }
 
   public UNet2DConditionConfig withInChannels(int channels) {
-    return new UNet2DConditionConfig(
-        sampleSize,
-        channels,
-        outChannels,
-        centerInputSample,
-        flipSinToCos,
-        freqShift,
-        downBlockTypes,
-        upBlockTypes,
-        blockOutChannels,
-        layersPerBlock,
-        downsamplePadding,
-        midBlockScaleFactor,
-        normNumGroups,
-        normEps,
-        crossAttentionDim,
-        transformerLayersPerBlock,
-        attentionHeads,
-        useLinearProjection,
-        upcastAttention,
-        additionEmbedType,
-        additionTimeEmbedDim,
-        projectionClassEmbeddingsInputDim,
-        timeEmbedDim,
-        convInKernel,
-        convOutKernel);
+    return with("in_channels", channels);
   }
 
   public UNet2DConditionConfig withSampleSize(int size) {
-    return new UNet2DConditionConfig(
-        size,
-        inChannels,
-        outChannels,
-        centerInputSample,
-        flipSinToCos,
-        freqShift,
-        downBlockTypes,
-        upBlockTypes,
-        blockOutChannels,
-        layersPerBlock,
-        downsamplePadding,
-        midBlockScaleFactor,
-        normNumGroups,
-        normEps,
-        crossAttentionDim,
-        transformerLayersPerBlock,
-        attentionHeads,
-        useLinearProjection,
-        upcastAttention,
-        additionEmbedType,
-        additionTimeEmbedDim,
-        projectionClassEmbeddingsInputDim,
-        timeEmbedDim,
-        convInKernel,
-        convOutKernel);
+    return with("sample_size", size);
+  }
+
+  /** A copy with one {@code config.json} key changed, read back through {@link #from}. */
+  private UNet2DConditionConfig with(String key, int value) {
+    ObjectNode json = toJson();
+    json.put(key, value);
+    return from(ComponentConfig.of(Path.of("config.json"), json));
   }
 
   // ---- config.json ----------------------------------------------------------------------------
