@@ -2,7 +2,6 @@ package dev.easel.model.vae;
 
 import dev.easel.runtime.FloatTensor;
 import java.util.Arrays;
-import java.util.Random;
 
 /**
  * diffusers' {@code DiagonalGaussianDistribution}: the latent distribution an {@code AutoencoderKL}
@@ -65,26 +64,5 @@ public record DiagonalGaussian(FloatTensor mean, FloatTensor logvar) {
       out[i] = m[i] + (float) Math.exp(0.5 * lv[i]) * z[i];
     }
     return new FloatTensor(mean.shape(), out);
-  }
-
-  /**
-   * Samples with standard normal noise drawn from one seed per batch item, so an image's latent
-   * does not depend on the other images of its batch.
-   */
-  public FloatTensor sample(long... seeds) {
-    int n = (int) mean.dim(0);
-    if (seeds.length != n) {
-      throw new IllegalArgumentException(
-          "need one seed per image: " + n + " images, " + seeds.length + " seeds");
-    }
-    int per = mean.itemSize();
-    float[] noise = new float[n * per];
-    for (int b = 0; b < n; b++) {
-      Random random = new Random(seeds[b]);
-      for (int i = 0; i < per; i++) {
-        noise[b * per + i] = (float) random.nextGaussian();
-      }
-    }
-    return sample(new FloatTensor(mean.shape(), noise));
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.easel.engine.noise.BatchNoise;
 import dev.easel.model.ComponentConfig;
 import dev.easel.model.ComponentLoader;
 import dev.easel.model.ModelException;
@@ -149,7 +150,11 @@ class AutoencoderKLTest {
     assertMatches(params, reference.encode(cfg, ref(image)));
     assertThat(params.shape()).containsExactly(2, 8, 6, 5);
 
-    FloatTensor latent = DiagonalGaussian.of(params).sample(1L, 2L);
+    DiagonalGaussian dist = DiagonalGaussian.of(params);
+    FloatTensor latent =
+        dist.sample(
+            new FloatTensor(
+                dist.mean().shape(), new BatchNoise(1L, 2L).sampleLike(dist.mean().data())));
     FloatTensor decoded;
     try (OnnxSession dec = runtimes.open(AutoencoderKL.decoder(cfg, w))) {
       decoded = dec.runSingle(Map.of(AutoencoderKL.LATENT_SAMPLE, latent));
