@@ -52,8 +52,21 @@ public record ModelFolder(Path root, String pipelineClass, JsonNode index) {
     return Files.isRegularFile(root.resolve(name).resolve("model.onnx"));
   }
 
+  /**
+   * The name a user knows the model by: the folder's name, or {@code ORG/NAME} for a snapshot in
+   * the Hugging Face cache ({@code models--ORG--NAME/snapshots/COMMIT}).
+   */
   public String name() {
-    return root.getFileName() == null ? root.toString() : root.getFileName().toString();
+    Path abs = root.toAbsolutePath().normalize();
+    Path parent = abs.getParent();
+    Path repo = parent == null ? null : parent.getParent();
+    if (parent != null
+        && repo != null
+        && parent.getFileName().toString().equals("snapshots")
+        && repo.getFileName().toString().startsWith("models--")) {
+      return repo.getFileName().toString().substring("models--".length()).replace("--", "/");
+    }
+    return abs.getFileName() == null ? abs.toString() : abs.getFileName().toString();
   }
 
   /** Component names listed in model_index.json (keys not starting with an underscore). */
