@@ -78,9 +78,15 @@ public final class SafeTensorsWeights implements Weights, AutoCloseable {
         if (Files.isRegularFile(single)) {
           return of(single);
         }
-        Path index = dir.resolve(base + suffix + ".index.json");
-        if (Files.isRegularFile(index)) {
-          return of(shards(index).toArray(Path[]::new));
+        // diffusers names a sharded variant's index base.safetensors.index.fp16.json
+        for (Path index :
+            List.of(
+                dir.resolve(base + suffix + ".index.json"),
+                dir.resolve(
+                    base + ".safetensors.index" + suffix.replace(".safetensors", "") + ".json"))) {
+          if (Files.isRegularFile(index)) {
+            return of(shards(index).toArray(Path[]::new));
+          }
         }
       }
     }

@@ -58,6 +58,20 @@ class SafeTensorsWeightsTest {
   }
 
   @Test
+  void shardedFp16IndexInDiffusersVariantNamingIsFound() throws Exception {
+    RandomWeights a = new RandomWeights(1);
+    a.float32("a.weight", 2, 2);
+    a.save(dir.resolve("diffusion_pytorch_model-00001-of-00001.fp16.safetensors"), DType.F16);
+    Files.writeString(
+        dir.resolve("diffusion_pytorch_model.safetensors.index.fp16.json"),
+        "{\"weight_map\":{\"a.weight\":\"diffusion_pytorch_model-00001-of-00001.fp16.safetensors\"}}");
+    try (SafeTensorsWeights w = SafeTensorsWeights.openComponent(dir, true)) {
+      assertThat(w.keys()).containsExactly("a.weight");
+      assertThat(w.storedType()).isEqualTo(DType.F16);
+    }
+  }
+
+  @Test
   void shapeMismatchNamesFileTensorAndShapes() throws Exception {
     RandomWeights random = new RandomWeights(3);
     random.float32("conv_in.weight", 64, 4, 3, 3);
