@@ -15,13 +15,13 @@ import dev.easel.image.ImageDecoder;
 import dev.easel.image.ImageEncoder;
 import dev.easel.image.OutputFormat;
 import dev.easel.image.RgbaImage;
+import dev.easel.store.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,18 +164,7 @@ final class GenerationRunner {
 
   static void writeAtomically(Path file, byte[] bytes) {
     try {
-      Path dir = file.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      // a sibling with an unguessable name, created with the usual permissions (createTempFile's
-      // are 600)
-      Path tmp =
-          dir.resolve("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".partial");
-      try {
-        Files.write(tmp, bytes);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicFiles.write(file, bytes);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }

@@ -10,8 +10,4 @@ import dev.easel.runtime.FloatTensor;
  * @param tokens prompt tokens, start and end excluded
  * @param chunked whether the prompt was longer than one 75-token window
  */
-record Conditioning(FloatTensor hidden, FloatTensor pooled, int tokens, boolean chunked) {
-  int chunks() {
-    return (int) (hidden.dim(1) / 77);
-  }
-}
+record Conditioning(FloatTensor hidden, FloatTensor pooled, int tokens, boolean chunked) {}

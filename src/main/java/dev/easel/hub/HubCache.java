@@ -1,5 +1,6 @@
 package dev.easel.hub;
 
+import dev.easel.store.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -104,10 +105,7 @@ public final class HubCache {
       return;
     }
     Path ref = repoDir(repo).resolve("refs").resolve(revision);
-    Files.createDirectories(ref.getParent());
-    Path tmp = ref.resolveSibling("." + ref.getFileName() + ".tmp");
-    Files.writeString(tmp, commit, StandardCharsets.UTF_8);
-    Files.move(tmp, ref, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.write(ref, commit.getBytes(StandardCharsets.UTF_8));
   }
 
   /** A repository in the cache: its refs and snapshot commits. */

@@ -12,13 +12,12 @@ import dev.easel.image.ImageFormat;
 import dev.easel.image.ImageFormatException;
 import dev.easel.image.OutputFormat;
 import dev.easel.image.PngChunks;
+import dev.easel.store.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -138,7 +137,7 @@ public final class HistoryStore {
     List<HistoryEntry> next = new ArrayList<>(entries);
     next.add(entry);
     try {
-      writeAtomically(imageFile(entry.id()), png);
+      AtomicFiles.write(imageFile(entry.id()), png);
       writeIndex(next);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to the studio history in " + dir, e);
@@ -271,16 +270,6 @@ public final class HistoryStore {
     for (HistoryEntry e : list) {
       text.append(JSON.writeValueAsString(e)).append('\n');
     }
-    writeAtomically(dir.resolve(INDEX), text.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void writeAtomically(Path target, byte[] data) throws IOException {
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    Files.write(tmp, data);
-    try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
+    AtomicFiles.write(dir.resolve(INDEX), text.toString().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -20,20 +20,8 @@ public final class DDIMScheduler extends AbstractScheduler {
   /** Builds the scheduler from a model's config; unset keys take diffusers' defaults. */
   public DDIMScheduler(SchedulerConfig config) {
     super(TrainingSchedule.of(config, TrainingSchedule.Defaults.COMMON, false));
-    predictionType =
-        Options.oneOf(
-            "prediction_type",
-            or(config.predictionType(), "epsilon"),
-            "epsilon",
-            "v_prediction",
-            "sample");
-    spacing =
-        Options.oneOf(
-            "timestep_spacing",
-            or(config.timestepSpacing(), "leading"),
-            "linspace",
-            "leading",
-            "trailing");
+    predictionType = Options.predictionType(config, "epsilon", "v_prediction", "sample");
+    spacing = Options.timestepSpacing(config, "leading");
     stepsOffset = or(config.stepsOffset(), 0);
     clipSample = or(config.clipSample(), true);
     clipSampleRange = or(config.clipSampleRange(), 1.0).floatValue();

@@ -29,20 +29,8 @@ public final class DPMSolverMultistepScheduler extends AbstractScheduler {
   public DPMSolverMultistepScheduler(SchedulerConfig config) {
     super(TrainingSchedule.of(config, TrainingSchedule.Defaults.COMMON, true));
     this.config = config;
-    predictionType =
-        Options.oneOf(
-            "prediction_type",
-            or(config.predictionType(), "epsilon"),
-            "epsilon",
-            "v_prediction",
-            "sample");
-    spacing =
-        Options.oneOf(
-            "timestep_spacing",
-            or(config.timestepSpacing(), "linspace"),
-            "linspace",
-            "leading",
-            "trailing");
+    predictionType = Options.predictionType(config, "epsilon", "v_prediction", "sample");
+    spacing = Options.timestepSpacing(config, "linspace");
     stepsOffset = or(config.stepsOffset(), 0);
     solverOrder = or(config.solverOrder(), 2);
     if (solverOrder != 1 && solverOrder != 2) {

@@ -1,7 +1,5 @@
 package dev.easel.engine.scheduler;
 
-import static dev.easel.engine.scheduler.Options.or;
-
 import dev.easel.engine.noise.NoiseSource;
 
 /**
@@ -15,9 +13,7 @@ public final class EulerAncestralDiscreteScheduler extends SigmaScheduler {
   /** Builds the scheduler from a model's config; unset keys take diffusers' defaults. */
   public EulerAncestralDiscreteScheduler(SchedulerConfig config) {
     super(config);
-    predictionType =
-        Options.oneOf(
-            "prediction_type", or(config.predictionType(), "epsilon"), "epsilon", "v_prediction");
+    predictionType = Options.predictionType(config, "epsilon", "v_prediction");
   }
 
   @Override

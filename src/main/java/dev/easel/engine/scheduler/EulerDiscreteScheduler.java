@@ -18,13 +18,7 @@ public final class EulerDiscreteScheduler extends SigmaScheduler {
   /** Builds the scheduler from a model's config; unset keys take diffusers' defaults. */
   public EulerDiscreteScheduler(SchedulerConfig config) {
     super(config);
-    predictionType =
-        Options.oneOf(
-            "prediction_type",
-            or(config.predictionType(), "epsilon"),
-            "epsilon",
-            "v_prediction",
-            "sample");
+    predictionType = Options.predictionType(config, "epsilon", "v_prediction", "sample");
     interpolationType =
         Options.oneOf(
             "interpolation_type", or(config.interpolationType(), "linear"), "linear", "log_linear");

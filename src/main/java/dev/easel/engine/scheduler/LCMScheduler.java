@@ -21,13 +21,7 @@ public final class LCMScheduler extends AbstractScheduler {
   /** Builds the scheduler from a model's config; unset keys take diffusers' defaults. */
   public LCMScheduler(SchedulerConfig config) {
     super(TrainingSchedule.of(config, TrainingSchedule.Defaults.LCM, false));
-    predictionType =
-        Options.oneOf(
-            "prediction_type",
-            or(config.predictionType(), "epsilon"),
-            "epsilon",
-            "v_prediction",
-            "sample");
+    predictionType = Options.predictionType(config, "epsilon", "v_prediction", "sample");
     originalInferenceSteps =
         Options.positive("original_inference_steps", config.originalInferenceSteps(), 50);
     if (originalInferenceSteps > training.trainSteps()) {

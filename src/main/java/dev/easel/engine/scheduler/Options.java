@@ -17,6 +17,21 @@ final class Options {
     return value;
   }
 
+  /** {@code prediction_type}, epsilon by default, one of {@code supported}. */
+  static String predictionType(SchedulerConfig config, String... supported) {
+    return oneOf("prediction_type", or(config.predictionType(), "epsilon"), supported);
+  }
+
+  /** {@code timestep_spacing} with the scheduler's own default. */
+  static String timestepSpacing(SchedulerConfig config, String fallback) {
+    return oneOf(
+        "timestep_spacing",
+        or(config.timestepSpacing(), fallback),
+        "linspace",
+        "leading",
+        "trailing");
+  }
+
   static void refuseTrue(String key, Boolean value) {
     if (Boolean.TRUE.equals(value)) {
       throw unsupported(key, true, "not supported");

@@ -16,13 +16,7 @@ abstract class SigmaScheduler extends AbstractScheduler {
   SigmaScheduler(SchedulerConfig config) {
     super(TrainingSchedule.of(config, TrainingSchedule.Defaults.COMMON, true));
     this.config = config;
-    this.spacing =
-        Options.oneOf(
-            "timestep_spacing",
-            or(config.timestepSpacing(), "linspace"),
-            "linspace",
-            "leading",
-            "trailing");
+    this.spacing = Options.timestepSpacing(config, "linspace");
     this.stepsOffset = or(config.stepsOffset(), 0);
     this.trainingSigmas = ScheduleMath.trainingSigmas(training.alphasCumprod());
   }
