@@ -328,7 +328,12 @@ final class ImageRequestReader {
     }
     if (why != null) {
       throw ApiException.invalid(
-          "Invalid value: '" + v + "'. For '" + rules.id() + "' " + why + ".",
+          "Invalid value: '"
+              + v
+              + "'. "
+              + (rules.id().isEmpty() ? "For a local model " : "For '" + rules.id() + "' ")
+              + why
+              + ".",
           "size",
           "invalid_value");
     }
