@@ -9,37 +9,48 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * One loaded graph, ready to run. Holds the weight tensors ONNX Runtime reads from, so they live as
- * long as the session.
+ * long as the session, and feeds them to every run when the graph takes its weights as inputs.
  */
 public final class OnnxSession implements AutoCloseable {
   private final String name;
   private final OrtEnvironment env;
   private final OrtSession session;
-  private final List<OnnxTensor> weights;
+  private final Map<String, OnnxTensor> weights;
+  private final boolean feedWeights;
 
   /** Wall time spent inside ONNX Runtime's run calls by every session of this process. */
   private static final java.util.concurrent.atomic.LongAdder RUN_NANOS =
       new java.util.concurrent.atomic.LongAdder();
 
-  OnnxSession(String name, OrtEnvironment env, OrtSession session, List<OnnxTensor> weights) {
+  OnnxSession(
+      String name,
+      OrtEnvironment env,
+      OrtSession session,
+      Map<String, OnnxTensor> weights,
+      boolean feedWeights) {
     this.name = name;
     this.env = env;
     this.session = session;
     this.weights = weights;
+    this.feedWeights = feedWeights;
   }
 
   public String name() {
     return name;
   }
 
+  /** The graph's inputs, not counting the weights it is fed. */
   public Set<String> inputNames() {
-    return session.getInputNames();
+    Set<String> names = new LinkedHashSet<>(session.getInputNames());
+    names.removeAll(weights.keySet());
+    return names;
   }
 
   public Set<String> outputNames() {
@@ -65,6 +76,9 @@ public final class OnnxSession implements AutoCloseable {
             };
         created.add(t);
         feed.put(e.getKey(), t);
+      }
+      if (feedWeights) {
+        feed.putAll(weights);
       }
       long start = System.nanoTime();
       try (OrtSession.Result result = session.run(feed)) {
@@ -114,7 +128,7 @@ public final class OnnxSession implements AutoCloseable {
     } catch (OrtException e) {
       throw new InferenceException(name + ": " + e.getMessage(), e);
     } finally {
-      weights.forEach(OnnxTensor::close);
+      weights.values().forEach(OnnxTensor::close);
     }
   }
 }

@@ -259,6 +259,31 @@ public final class SafeTensorsFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads {@code dst.remaining()} bytes of the tensor, starting {@code offset} bytes into it: for
+   * data that is converted anyway, so the file's pages are not kept mapped into the process.
+   */
+  public void read(String name, long offset, ByteBuffer dst) {
+    TensorInfo t = info(name);
+    if (offset < 0 || offset + dst.remaining() > t.byteLength()) {
+      throw new IndexOutOfBoundsException(
+          "bytes " + offset + "+" + dst.remaining() + " of tensor '" + name + "'");
+    }
+    long position = dataStart + t.begin() + offset;
+    try {
+      while (dst.hasRemaining()) {
+        int n = channel.read(dst, position);
+        if (n < 0) {
+          throw new SafeTensorsException(path, "tensor '" + name + "' ends past the file's end");
+        }
+        position += n;
+      }
+    } catch (IOException e) {
+      throw new SafeTensorsException(
+          path, "cannot read tensor '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void close() {
     try {

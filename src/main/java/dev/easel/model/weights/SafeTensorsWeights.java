@@ -163,19 +163,16 @@ public final class SafeTensorsWeights implements Weights, AutoCloseable {
               + Arrays.toString(shape));
     }
     used.add(key);
-    ByteBuffer raw = byKey.get(key).map(key);
+    SafeTensorsFile file = byKey.get(key);
     return switch (t.dtype()) {
-      case F32 -> raw;
-      case F16 -> Float16.toFloat32(raw, false);
-      case BF16 -> Float16.toFloat32(raw, true);
+      case F32 -> file.map(key);
+      case F16 ->
+          Float16.toFloat32(t.byteLength() / 2, (at, dst) -> file.read(key, at, dst), false);
+      case BF16 ->
+          Float16.toFloat32(t.byteLength() / 2, (at, dst) -> file.read(key, at, dst), true);
       default ->
           throw new ModelException(
-              byKey.get(key).path()
-                  + ": tensor '"
-                  + key
-                  + "' has type "
-                  + t.dtype()
-                  + ", not a float type");
+              file.path() + ": tensor '" + key + "' has type " + t.dtype() + ", not a float type");
     };
   }
 

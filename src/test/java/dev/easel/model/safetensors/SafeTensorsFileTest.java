@@ -63,6 +63,20 @@ class SafeTensorsFileTest {
   }
 
   @Test
+  void partOfATensorIsReadFromAnOffsetAndReadsPastItsEndAreRefused() throws IOException {
+    try (SafeTensorsFile f = SafeTensorsFile.open(writeValid())) {
+      ByteBuffer part = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      f.read("a.weight", 12, part);
+      part.flip();
+      assertThat(part.getFloat()).isEqualTo(4);
+      assertThat(part.getFloat()).isEqualTo(5);
+      assertThatThrownBy(() -> f.read("a.weight", 20, ByteBuffer.allocate(8)))
+          .isInstanceOf(IndexOutOfBoundsException.class)
+          .hasMessageContaining("a.weight");
+    }
+  }
+
+  @Test
   void writingLeavesNoPartialFileBehind() throws IOException {
     writeValid();
     try (var files = Files.list(dir)) {

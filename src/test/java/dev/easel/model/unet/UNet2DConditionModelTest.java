@@ -188,8 +188,9 @@ class UNet2DConditionModelTest {
               UNet2DConditionModel.TIMESTEP,
               new FloatTensor(new long[] {2}, new float[] {500, 500}));
       FloatTensor perItem = session.runSingle(in.feed());
+      // Equal up to float32 rounding: the two batch shapes take differently blocked kernels.
       assertThat(Reference.relativeError(broadcast.data(), Reference.toDouble(perItem.data())))
-          .isLessThan(1e-6);
+          .isLessThan(1e-5);
     }
   }
 

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.easel.model.ModelException;
 import dev.easel.model.safetensors.DType;
+import dev.easel.model.safetensors.SafeTensorsWriter;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +37,37 @@ class SafeTensorsWeightsTest {
       float[] half = floats(fp16.float32("layer.weight", 4, 8));
       for (int i = 0; i < half.length; i++) {
         assertThat(half[i]).isCloseTo(original[i], org.assertj.core.data.Offset.offset(1e-3f));
+      }
+    }
+  }
+
+  @Test
+  void halfAndBfloat16TensorsLargerThanAConversionChunkConvertExactly() throws Exception {
+    int n = 3 * (1 << 20) + 17;
+    ByteBuffer bits = ByteBuffer.allocate(n * 2).order(ByteOrder.LITTLE_ENDIAN);
+    java.util.Random random = new java.util.Random(5);
+    for (int i = 0; i < n; i++) {
+      bits.putShort((short) (random.nextInt(0x7c00) | (random.nextBoolean() ? 0x8000 : 0)));
+    }
+    bits.flip();
+    for (DType type : new DType[] {DType.F16, DType.BF16}) {
+      Path file = dir.resolve(type + ".safetensors");
+      SafeTensorsWriter.write(
+          file,
+          Map.of("t", new SafeTensorsWriter.Tensor(type, new long[] {n}, bits.duplicate())),
+          Map.of());
+      try (SafeTensorsWeights w = SafeTensorsWeights.of(file)) {
+        float[] out = floats(w.float32("t", n));
+        for (int i = 0; i < n; i++) {
+          short h = bits.getShort(i * 2);
+          float expected =
+              type == DType.F16
+                  ? Float.float16ToFloat(h)
+                  : Float.intBitsToFloat((h & 0xffff) << 16);
+          if (Float.floatToRawIntBits(out[i]) != Float.floatToRawIntBits(expected)) {
+            throw new AssertionError(type + " value " + i + ": " + out[i] + " != " + expected);
+          }
+        }
       }
     }
   }
