@@ -67,6 +67,57 @@ class GraphBuilderTest {
   }
 
   @Test
+  void winogradConvolutionMatchesTheDirectOneOnEvenAndOddSizes() {
+    for (int[] hw : new int[][] {{8, 6}, {7, 9}, {1, 2}}) {
+      int h = hw[0];
+      int w = hw[1];
+      float[] x = randomNormal(4, 2 * 5 * h * w, 1);
+      for (boolean bias : new boolean[] {true, false}) {
+        FloatTensor y =
+            run(
+                new long[] {2, 5, h, w},
+                x,
+                (g, in) -> g.conv2dWinograd(in, "wconv" + bias, 5, 3, bias));
+        float[] b = bias ? w("wconv" + bias + ".bias", 3) : new float[3];
+        double[] expected =
+            Reference.conv2d(
+                toDouble(x),
+                2,
+                5,
+                h,
+                w,
+                w("wconv" + bias + ".weight", 3, 5, 3, 3),
+                b,
+                3,
+                3,
+                1,
+                1,
+                1,
+                1,
+                1);
+        assertThat(y.shape()).containsExactly(2, 3, h, w);
+        assertThat(relativeError(y.data(), expected)).as("%dx%d", h, w).isLessThan(1e-5);
+      }
+    }
+  }
+
+  @Test
+  void convolutionsSwitchToWinogradOnlyWhereAskedAndOnlyFor3x3Stride1() {
+    GraphBuilder g = new GraphBuilder("test", weights);
+    String x = g.input("x", 1L, 4L, 8L, 8L);
+    g.useWinograd(true);
+    String y = g.conv2d(x, "a", 4, 4, 3, 1, 1, true);
+    y = g.conv2d(y, "b", 4, 4, 3, 2, 1, true);
+    y = g.conv2d(y, "c", 4, 4, 1, 1, 0, true);
+    g.useWinograd(false);
+    g.output("y", g.conv2d(y, "d", 4, 4, 3, 1, 1, true));
+    OnnxGraph graph = g.build();
+    assertThat(graph.initializers().keySet())
+        .contains("a.weight.winograd", "b.weight", "c.weight", "d.weight")
+        .doesNotContain("a.weight", "d.weight.winograd");
+  }
+
+  @Test
   void linearOnTheLastAxis() {
     float[] x = randomNormal(2, 2 * 4 * 6, 1);
     FloatTensor y = run(new long[] {2, 4, 6}, x, (g, in) -> g.linear(in, "fc", 6, 3, true));

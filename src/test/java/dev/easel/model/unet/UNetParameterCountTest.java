@@ -13,9 +13,13 @@ import org.junit.jupiter.api.Test;
  * counts of diffusers' SD 1.5, SD 2.1 and SDXL UNets.
  */
 class UNetParameterCountTest {
-  /** Records the tensors a builder asks for without allocating them (the graph is never run). */
+  /**
+   * Records the tensors a builder asks for, answering every request with zeros from one shared
+   * buffer (the graph is never run).
+   */
   private static final class ShapeRecorder implements Weights {
     private final Map<String, Long> sizes = new LinkedHashMap<>();
+    private ByteBuffer zeros = ByteBuffer.allocate(0);
 
     @Override
     public ByteBuffer float32(String key, long... shape) {
@@ -24,7 +28,10 @@ class UNetParameterCountTest {
         n *= d;
       }
       sizes.put(key, n);
-      return ByteBuffer.allocate(0);
+      if (zeros.capacity() < n * 4) {
+        zeros = ByteBuffer.allocate(Math.toIntExact(n * 4));
+      }
+      return zeros.slice(0, (int) (n * 4));
     }
 
     @Override
