@@ -96,9 +96,6 @@ public final class StableDiffusionLoader {
                   runtimes,
                   unetDir,
                   (c, w) -> UNet2DConditionModel.build(UNet2DConditionConfig.from(c), w)));
-      // The VAE's activations at full resolution are large and its convolutions compute-bound:
-      // one image at a time costs no speed and keeps a 512² batch of 4 from needing ~20 GB.
-      Autoencoder fullVae = autoencoder(folder, runtimes, resources, VAE_BATCH);
       OnnxSession preview = null;
       if (folder.has("taesd")) {
         preview =
@@ -111,8 +108,13 @@ public final class StableDiffusionLoader {
                         AutoencoderTiny.decoder(
                             AutoencoderTinyConfig.from(c), w, AutoencoderTiny.Layout.DIFFUSERS)));
       }
+      boolean taesdDecodes = options.taesdDecode() && preview != null;
+      // The VAE's activations at full resolution are large and its convolutions compute-bound:
+      // one image at a time costs no speed and keeps a 512² batch of 4 from needing ~20 GB.
+      // When TAESD decodes, the full decoder would never run, so it is not loaded.
+      Autoencoder fullVae = autoencoder(folder, runtimes, resources, VAE_BATCH, !taesdDecodes);
       Autoencoder vae =
-          options.taesdDecode() && preview != null
+          taesdDecodes
               ? new Autoencoder(
                   fullVae.encoder(),
                   preview,
@@ -177,18 +179,24 @@ public final class StableDiffusionLoader {
    * vae_encoder/} (each may carry the AutoencoderKL config.json).
    */
   private static Autoencoder autoencoder(
-      ModelFolder folder, OnnxRuntimes runtimes, List<AutoCloseable> resources, int maxBatch) {
+      ModelFolder folder,
+      OnnxRuntimes runtimes,
+      List<AutoCloseable> resources,
+      int maxBatch,
+      boolean withDecoder) {
     Path vaeDir = folder.component("vae");
     Path configDir = folder.has("vae") ? vaeDir : folder.require("vae_decoder");
     AutoencoderKLConfig cfg = AutoencoderKLConfig.from(ComponentConfig.read(configDir));
     OnnxSession decoder =
-        track(
-            resources,
-            ComponentLoader.open(
-                runtimes,
-                folder.component("vae_decoder"),
-                vaeDir,
-                (c, w) -> AutoencoderKL.decoder(AutoencoderKLConfig.from(c), w)));
+        withDecoder
+            ? track(
+                resources,
+                ComponentLoader.open(
+                    runtimes,
+                    folder.component("vae_decoder"),
+                    vaeDir,
+                    (c, w) -> AutoencoderKL.decoder(AutoencoderKLConfig.from(c), w)))
+            : null;
     OnnxSession encoder =
         folder.has("vae") || folder.has("vae_encoder")
             ? track(

@@ -39,6 +39,26 @@ class TaesdDecodingTest {
   }
 
   @Test
+  void modelsDecodingWithTaesdStillEncodeImagesForEdits() {
+    GenerationRequest request =
+        Requests.of(GenerationRequest.Mode.IMAGE_TO_IMAGE, Pictures.disc(64, 64))
+            .steps(4)
+            .strength(0.5)
+            .seed(2L)
+            .build();
+    try (StableDiffusionPipeline taesd = TinyModels.loadWithTaesdDecoder(Architecture.TINY)) {
+      RgbaImage out =
+          taesd
+              .generate(request, ProgressListener.NONE, new Cancellation())
+              .images()
+              .get(0)
+              .image();
+      assertThat(out.width()).isEqualTo(64);
+      assertThat(out.height()).isEqualTo(64);
+    }
+  }
+
+  @Test
   void previewsComeFromTaesd() {
     List<RgbaImage> previews = new ArrayList<>();
     GenerationRequest request = Requests.textToImage().n(1).seed(3L).steps(4).previews(2).build();
