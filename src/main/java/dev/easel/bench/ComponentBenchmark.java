@@ -40,6 +40,8 @@ public final class ComponentBenchmark {
       int repeat,
       double peakGflops,
       Consumer<String> log) {
+    System.gc(); // the previous component's buffers, so they do not count towards this peak
+    MemoryUsage.resetPeak();
     int latent = size / 8;
     double scale = (size / 512.0) * (size / 512.0);
     RandomWeights w = new RandomWeights(1);
@@ -89,7 +91,13 @@ public final class ComponentBenchmark {
       }
       log.accept(
           String.format("%s: session %.1f s, best forward %.3f s", component, load, best / 1e9));
-      return new ComponentTiming(component, best / 1e9, tflops, peakGflops);
+      return new ComponentTiming(
+          component,
+          best / 1e9,
+          tflops,
+          peakGflops,
+          graph.weightBytes(),
+          MemoryUsage.peakResidentBytes());
     }
   }
 }

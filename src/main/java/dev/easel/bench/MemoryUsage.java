@@ -13,6 +13,15 @@ public final class MemoryUsage {
     return statusField("VmHWM:");
   }
 
+  /** Starts a new peak: the next {@link #peakResidentBytes} counts from the current size. */
+  public static void resetPeak() {
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or not permitted: the peak then covers the whole process
+    }
+  }
+
   /** Current resident set size (VmRSS) in bytes. */
   public static long residentBytes() {
     return statusField("VmRSS:");

@@ -84,8 +84,9 @@ public final class BenchCommand implements Runnable {
         "peak: %.1f GFLOP/s (float32 %dx%d matmul, %d threads)%n",
         peak, peakSize, peakSize, runtimes.options().effectiveThreads());
     out.println();
-    out.println("| component | size | forward (s) | GFLOP/s | of peak |");
-    out.println("|---|---|---|---|---|");
+    out.println(
+        "| component | size | forward (s) | GFLOP/s | of peak | weights (GB) | peak resident (GB) |");
+    out.println("|---|---|---|---|---|---|---|");
     out.flush();
     for (String c : components) {
       ComponentTiming t =
@@ -100,8 +101,14 @@ public final class BenchCommand implements Runnable {
                 err.flush();
               });
       out.printf(
-          "| %s | %d² | %.3f | %.1f | %.0f%% |%n",
-          t.name(), size, t.seconds(), t.gflops(), 100 * t.fractionOfPeak());
+          "| %s | %d² | %.3f | %.1f | %.0f%% | %.2f | %.2f |%n",
+          t.name(),
+          size,
+          t.seconds(),
+          t.gflops(),
+          100 * t.fractionOfPeak(),
+          t.weightBytes() / 1e9,
+          t.peakResidentBytes() / 1e9);
       out.flush();
     }
     if (model != null) {

@@ -23,7 +23,12 @@ import dev.easel.runtime.OnnxSession;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +59,28 @@ public final class StableDiffusionLoader {
     long start = System.nanoTime();
     ModelFolder folder = ModelFolder.open(dir);
     Architecture arch = Architecture.detect(folder);
-    List<AutoCloseable> resources = new ArrayList<>();
+    List<AutoCloseable> resources = Collections.synchronizedList(new ArrayList<>());
+    Path unetDir = folder.require("unet");
+    UNet2DConditionConfig unetConfig = UNet2DConditionConfig.read(unetDir);
+    // The UNet, most of the weights, loads beside the other components: their single-threaded
+    // stretches (graph optimisation, building) then overlap its conversion.
+    ExecutorService unetLoader =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "easel-unet-loader");
+              t.setDaemon(true);
+              return t;
+            });
+    Future<OnnxSession> unetLoad =
+        unetLoader.submit(
+            () ->
+                track(
+                    resources,
+                    ComponentLoader.open(
+                        runtimes,
+                        unetDir,
+                        (c, w) -> UNet2DConditionModel.build(UNet2DConditionConfig.from(c), w))));
+    unetLoader.shutdown();
     try {
       List<PromptEncoder> encoders = new ArrayList<>();
       OnnxSession te1 =
@@ -87,15 +113,6 @@ public final class StableDiffusionLoader {
       } else {
         encoders.add(new PromptEncoder(tok1, te1, CLIPTextModel.LAST_HIDDEN_STATE, null));
       }
-      Path unetDir = folder.require("unet");
-      UNet2DConditionConfig unetConfig = UNet2DConditionConfig.read(unetDir);
-      OnnxSession unet =
-          track(
-              resources,
-              ComponentLoader.open(
-                  runtimes,
-                  unetDir,
-                  (c, w) -> UNet2DConditionModel.build(UNet2DConditionConfig.from(c), w)));
       OnnxSession preview = null;
       if (folder.has("taesd")) {
         preview =
@@ -122,6 +139,7 @@ public final class StableDiffusionLoader {
                   fullVae.downscale(),
                   VAE_BATCH)
               : fullVae;
+      OnnxSession unet = await(unetLoad);
       SchedulerConfig scheduler = schedulerConfig(folder);
       String defaultScheduler = null;
       if (!Schedulers.isKnown(scheduler.className())) {
@@ -163,6 +181,13 @@ public final class StableDiffusionLoader {
           arch.isXl(),
           resources);
     } catch (RuntimeException e) {
+      try {
+        await(unetLoad); // never close resources while the UNet is still being loaded
+      } catch (RuntimeException unetFailure) {
+        if (unetFailure != e) {
+          e.addSuppressed(unetFailure);
+        }
+      }
       for (AutoCloseable r : resources) {
         try {
           r.close();
@@ -218,6 +243,32 @@ public final class StableDiffusionLoader {
       throw new ModelException(file + ": cannot read: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new ModelException(e.getMessage(), e);
+    }
+  }
+
+  /** The loaded session, or the loading thread's exception as it was thrown. */
+  private static OnnxSession await(Future<OnnxSession> load) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return load.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // finish waiting: the load cannot be abandoned half-way
+        }
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -10,7 +10,10 @@ class BenchCommandTest {
   void reportsPeakAndComponentRates() {
     CliRun run = CliRun.of("bench", "--size", "64", "--repeat", "1", "--peak-size", "256");
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).containsPattern("peak: \\d+\\.\\d GFLOP/s").contains("| taesd_decoder |");
+    assertThat(run.out())
+        .containsPattern("peak: \\d+\\.\\d GFLOP/s")
+        .contains("| weights (GB) | peak resident (GB) |")
+        .containsPattern("\\| taesd_decoder \\| 64² \\|( [0-9.]+%? \\|){5}");
   }
 
   @Test
