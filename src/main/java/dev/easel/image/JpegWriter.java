@@ -66,7 +66,8 @@ final class JpegWriter {
   static byte[] write(RgbaImage image, float quality) {
     int cores = Math.max(1, ForkJoinPool.getCommonPoolParallelism() + 1);
     long pixels = (long) image.width() * image.height();
-    int strips = (int) Math.max(1, Math.min(cores, pixels / MIN_STRIP_PIXELS));
+    // Two strips per core, so a core that finishes early (or is busy elsewhere) evens out.
+    int strips = (int) Math.max(1, Math.min(2L * cores, pixels / MIN_STRIP_PIXELS));
     int mcuRows = Math.ceilDiv(image.height(), MCU_SIZE);
     return write(image, quality, Math.ceilDiv(mcuRows, strips) * MCU_SIZE);
   }
