@@ -23,7 +23,7 @@ final class HttpResponses {
     common(ctx);
     ctx.status(status);
     ctx.contentType("application/json");
-    ctx.result(body.toString().getBytes(StandardCharsets.UTF_8));
+    ctx.result(ImageResponses.bytes(body));
   }
 
   static void startEventStream(Context ctx) {

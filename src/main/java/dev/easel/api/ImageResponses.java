@@ -1,8 +1,12 @@
 package dev.easel.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.easel.engine.GeneratedImage;
 import dev.easel.engine.GenerationResult;
 import dev.easel.image.RgbaImage;
@@ -64,20 +68,21 @@ final class ImageResponses {
   /**
    * The {@code ImagesResponse}.
    *
-   * @param encoded per image, its base64 (for b64_json) or its URL (for url)
+   * @param encoded per image, its bytes (for b64_json: a {@link BinaryNode}, which Jackson writes
+   *     as standard base64 straight into the body) or its URL (for url: a {@link TextNode})
    */
   static ObjectNode imagesResponse(
       ImageJob job,
       GenerationPlan plan,
       GenerationResult result,
-      List<String> encoded,
+      List<? extends JsonNode> encoded,
       long created) {
     ObjectNode body = JSON.createObjectNode();
     body.put("created", created);
     ArrayNode data = body.putArray("data");
     for (int i = 0; i < encoded.size(); i++) {
       ObjectNode item = data.addObject();
-      item.put(job.responseFormat().equals("url") ? "url" : "b64_json", encoded.get(i));
+      item.set(job.responseFormat().equals("url") ? "url" : "b64_json", encoded.get(i));
       if (job.rules().revisesPrompt()) {
         item.put("revised_prompt", job.prompt());
       }
@@ -97,8 +102,8 @@ final class ImageResponses {
 
   /** An {@code image_generation.partial_image} or {@code image_edit.partial_image} event. */
   static ObjectNode partialEvent(
-      ImageJob job, GenerationPlan plan, String b64, int index, long created) {
-    ObjectNode event = eventBase(job, plan, "partial_image", b64, created);
+      ImageJob job, GenerationPlan plan, byte[] image, int index, long created) {
+    ObjectNode event = eventBase(job, plan, "partial_image", image, created);
     event.put("partial_image_index", index);
     return event;
   }
@@ -107,27 +112,36 @@ final class ImageResponses {
   static ObjectNode completedEvent(
       ImageJob job,
       GenerationPlan plan,
-      String b64,
+      byte[] encoded,
       GeneratedImage image,
       ObjectNode usage,
       long created) {
-    ObjectNode event = eventBase(job, plan, "completed", b64, created);
+    ObjectNode event = eventBase(job, plan, "completed", encoded, created);
     event.set("usage", usage);
     event.put("seed", image.seed());
     return event;
   }
 
   private static ObjectNode eventBase(
-      ImageJob job, GenerationPlan plan, String kind, String b64, long created) {
+      ImageJob job, GenerationPlan plan, String kind, byte[] image, long created) {
     ObjectNode event = JSON.createObjectNode();
     event.put("type", job.endpoint().eventPrefix + "." + kind);
-    event.put("b64_json", b64);
+    event.put("b64_json", image);
     event.put("created_at", created);
     event.put("size", plan.eventSize());
     event.put("quality", plan.quality());
     event.put("background", "opaque");
     event.put("output_format", job.outputFormat().apiName());
     return event;
+  }
+
+  /** The UTF-8 JSON of a body, written without an intermediate string. */
+  static byte[] bytes(JsonNode body) {
+    try {
+      return JSON.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("could not write a JSON tree", e);
+    }
   }
 
   /** OpenAI's error envelope. */

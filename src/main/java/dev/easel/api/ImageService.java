@@ -1,6 +1,9 @@
 package dev.easel.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.easel.engine.Cancellation;
 import dev.easel.engine.GeneratedImage;
 import dev.easel.engine.GenerationResult;
@@ -16,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
@@ -32,6 +34,7 @@ import org.slf4j.LoggerFactory;
 final class ImageService {
   private static final Logger LOG = LoggerFactory.getLogger(ImageService.class);
   private static final long POLL_MILLIS = 200;
+  private static final byte[] EVENT_END = {'\n', '\n'};
 
   private final ModelDirectory models;
   private final AliasMap aliases;
@@ -181,7 +184,7 @@ final class ImageService {
     planHeaders(ctx, plan);
     GenerationQueue.Ticket ticket = queue.submit(generator, plan.request(), ProgressListener.NONE);
     GenerationResult result = await(ctx, ticket);
-    List<String> encoded = new ArrayList<>();
+    List<JsonNode> encoded = new ArrayList<>();
     List<GeneratedImage> images = new ArrayList<>();
     for (GeneratedImage generated : result.images()) {
       GeneratedImage image =
@@ -190,8 +193,9 @@ final class ImageService {
       byte[] bytes = ImageOutput.encode(image, plan, generator.name());
       encoded.add(
           job.responseFormat().equals("url")
-              ? baseUrl(ctx) + store.put(bytes, ImageOutput.extension(job.outputFormat()))
-              : Base64.getEncoder().encodeToString(bytes));
+              ? TextNode.valueOf(
+                  baseUrl(ctx) + store.put(bytes, ImageOutput.extension(job.outputFormat())))
+              : BinaryNode.valueOf(bytes));
     }
     timingHeaders(ctx, ticket);
     HttpResponses.json(
@@ -277,11 +281,11 @@ final class ImageService {
         Preview preview = previews.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
         if (preview != null) {
           if (partialsSent[preview.index()] < job.partialImages()) {
-            String b64 = base64(ImageOutput.encodePreview(preview.image(), job));
+            byte[] encoded = ImageOutput.encodePreview(preview.image(), job);
             writeEvent(
                 out,
                 ImageResponses.partialEvent(
-                    job, plan, b64, partialsSent[preview.index()]++, created));
+                    job, plan, encoded, partialsSent[preview.index()]++, created));
           }
         } else if (!ticket.result.isDone() && ClientConnection.isGone(ctx)) {
           throw new IOException("client disconnected");
@@ -302,8 +306,8 @@ final class ImageService {
         ObjectNode usage =
             ImageResponses.usage(
                 i == 0 ? result.promptTokens() : 0, i == 0 ? inputImages : 0, output, false);
-        String b64 = base64(ImageOutput.encode(image, plan, generator.name()));
-        writeEvent(out, ImageResponses.completedEvent(job, plan, b64, image, usage, created));
+        byte[] encoded = ImageOutput.encode(image, plan, generator.name());
+        writeEvent(out, ImageResponses.completedEvent(job, plan, encoded, image, usage, created));
       }
       out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
       out.flush();
@@ -318,13 +322,11 @@ final class ImageService {
   }
 
   private static void writeEvent(OutputStream out, ObjectNode event) throws IOException {
-    String text = "event: " + event.get("type").asText() + "\ndata: " + event + "\n\n";
-    out.write(text.getBytes(StandardCharsets.UTF_8));
+    out.write(
+        ("event: " + event.get("type").asText() + "\ndata: ").getBytes(StandardCharsets.UTF_8));
+    out.write(ImageResponses.bytes(event));
+    out.write(EVENT_END);
     out.flush();
-  }
-
-  private static String base64(byte[] bytes) {
-    return Base64.getEncoder().encodeToString(bytes);
   }
 
   private String baseUrl(Context ctx) {

@@ -2,7 +2,6 @@ package dev.easel.image;
 
 import com.luciad.imageio.webp.WebPWriteParam;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,7 +22,10 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * <ul>
  *   <li>PNG is lossless, keeps alpha (writes RGB when every pixel is opaque) and carries the text
  *       chunks; {@code outputCompression} does not apply to it (as in OpenAI's API).
- *   <li>JPEG has no alpha: transparent pixels are composited on <b>white</b>.
+ *   <li>JPEG has no alpha: transparent pixels are composited on <b>white</b>. It is baseline YCbCr
+ *       4:2:0 from the JDK's libjpeg with the standard (IJG) tables at libjpeg quality {@code
+ *       outputCompression}; large pictures are encoded in strips on all cores and joined with
+ *       restart markers ({@link JpegWriter}).
  *   <li>WebP is lossy and keeps alpha.
  * </ul>
  *
@@ -59,16 +61,9 @@ public final class ImageEncoder {
     float quality = outputCompression / 100f;
     return switch (format) {
       case PNG -> PngWriter.write(image, textChunks);
-      case JPEG -> write("jpeg", opaqueOnWhite(image), jpegParam(quality));
+      case JPEG -> JpegWriter.write(image, quality);
       case WEBP -> write("webp", argb(image), webpParam(quality));
     };
-  }
-
-  private static ImageWriteParam jpegParam(float quality) {
-    ImageWriteParam param = writer("jpeg").getDefaultWriteParam();
-    param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-    param.setCompressionQuality(quality);
-    return param;
   }
 
   private static ImageWriteParam webpParam(float quality) {
@@ -99,25 +94,6 @@ public final class ImageEncoder {
       throw new IllegalStateException("no ImageIO writer for " + formatName + " on the class path");
     }
     return writers.next();
-  }
-
-  /** RGB on a white background, as the JPEG writer's 3-byte BGR image. */
-  private static BufferedImage opaqueOnWhite(RgbaImage image) {
-    BufferedImage out =
-        new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
-    byte[] bgr = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
-    byte[] rgba = image.rgba();
-    for (int s = 0, d = 0; s < rgba.length; s += 4, d += 3) {
-      int a = rgba[s + 3] & 0xff;
-      bgr[d] = onWhite(rgba[s + 2], a);
-      bgr[d + 1] = onWhite(rgba[s + 1], a);
-      bgr[d + 2] = onWhite(rgba[s], a);
-    }
-    return out;
-  }
-
-  private static byte onWhite(byte c, int alpha) {
-    return alpha == 255 ? c : (byte) (((c & 0xff) * alpha + 255 * (255 - alpha) + 127) / 255);
   }
 
   private static BufferedImage argb(RgbaImage image) {

@@ -118,6 +118,9 @@ public final class OnnxRuntimes {
     so.setIntraOpNumThreads(options.effectiveThreads());
     so.setInterOpNumThreads(1);
     so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+    // Idle intra-op threads sleep instead of spinning for milliseconds after every run, which took
+    // the cores from the HTTP threads and the JVM on small machines (no cost on the full UNet).
+    so.addConfigEntry("session.intra_op.allow_spinning", "0");
     if (options.device() == Device.CUDA) {
       try {
         so.addCUDA(0);

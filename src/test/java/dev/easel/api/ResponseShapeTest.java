@@ -2,6 +2,7 @@ package dev.easel.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.core.ObjectMappers;
 import com.openai.models.images.ImageGenCompletedEvent;
@@ -42,9 +43,13 @@ class ResponseShapeTest {
     GenerationPlan plan = GenerationPlan.of(job, SD15, 0);
     ObjectNode body =
         ImageResponses.imagesResponse(
-            job, plan, result(2, 1024), List.of("AAAA", "BBBB"), 1_700_000_000L);
+            job,
+            plan,
+            result(2, 1024),
+            List.of(BinaryNode.valueOf(new byte[3]), BinaryNode.valueOf(new byte[] {4, 16, 65})),
+            1_700_000_000L);
     ImagesResponse parsed =
-        ObjectMappers.jsonMapper().readValue(body.toString(), ImagesResponse.class);
+        ObjectMappers.jsonMapper().readValue(ImageResponses.bytes(body), ImagesResponse.class);
     parsed.validate();
     assertThat(parsed.created()).isEqualTo(1_700_000_000L);
     assertThat(parsed.data().orElseThrow()).hasSize(2);
@@ -62,9 +67,13 @@ class ResponseShapeTest {
         job("{\"prompt\":\"otter\",\"model\":\"dall-e-3\",\"response_format\":\"b64_json\"}");
     ObjectNode body =
         ImageResponses.imagesResponse(
-            job, GenerationPlan.of(job, SD15, 0), result(1, 1024), List.of("AAAA"), 1L);
+            job,
+            GenerationPlan.of(job, SD15, 0),
+            result(1, 1024),
+            List.of(BinaryNode.valueOf(new byte[3])),
+            1L);
     ImagesResponse parsed =
-        ObjectMappers.jsonMapper().readValue(body.toString(), ImagesResponse.class);
+        ObjectMappers.jsonMapper().readValue(ImageResponses.bytes(body), ImagesResponse.class);
     parsed.validate();
     assertThat(parsed.data().orElseThrow().get(0).revisedPrompt()).contains("otter");
     assertThat(parsed.usage()).isEmpty();
@@ -80,10 +89,12 @@ class ResponseShapeTest {
     GenerationResult r = result(1, 512);
     ObjectNode event =
         ImageResponses.completedEvent(
-            job, plan, "AAAA", r.images().get(0), ImageResponses.usage(job, r, false), 5L);
+            job, plan, new byte[3], r.images().get(0), ImageResponses.usage(job, r, false), 5L);
     ImageGenCompletedEvent parsed =
-        ObjectMappers.jsonMapper().readValue(event.toString(), ImageGenCompletedEvent.class);
+        ObjectMappers.jsonMapper()
+            .readValue(ImageResponses.bytes(event), ImageGenCompletedEvent.class);
     parsed.validate();
+    assertThat(parsed.b64Json()).isEqualTo("AAAA");
     assertThat(event.get("type").asText()).isEqualTo("image_generation.completed");
     assertThat(event.get("size").asText()).isEqualTo("auto");
     assertThat(plan.request().previews()).isEqualTo(2);

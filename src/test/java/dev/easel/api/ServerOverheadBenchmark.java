@@ -3,11 +3,18 @@ package dev.easel.api;
 import dev.easel.engine.Cancellation;
 import dev.easel.engine.GenerationRequest;
 import dev.easel.engine.ProgressListener;
+import dev.easel.engine.StableDiffusionLoader;
+import dev.easel.engine.StableDiffusionPipeline;
+import dev.easel.engine.TinyModels;
 import dev.easel.image.GenerationParameters;
 import dev.easel.image.ImageEncoder;
 import dev.easel.image.OutputFormat;
 import dev.easel.image.Resize;
 import dev.easel.image.RgbaImage;
+import dev.easel.model.Architecture;
+import dev.easel.runtime.Device;
+import dev.easel.runtime.OnnxRuntimes;
+import dev.easel.runtime.RuntimeOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,7 +42,10 @@ import org.junit.jupiter.api.Test;
  *     -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  *
- * and read {@code target/benchmarks-api.md}.
+ * and read {@code target/benchmarks-api.md}. The in-process server runs the tiny model with ONNX
+ * Runtime's threads as {@code easel serve} configures them (one per core), but in the test JVM's
+ * heap and collector; with {@code -Deasel.bench.url=http://127.0.0.1:PORT} the requests go to a
+ * server started separately, e.g. {@code ./easel serve} with the tiny model, instead.
  */
 @Tag("slow")
 class ServerOverheadBenchmark {
@@ -49,13 +59,31 @@ class ServerOverheadBenchmark {
   @Test
   void measure() throws Exception {
     StringBuilder md = new StringBuilder();
-    try (var s = TestServers.withTinyModel(Map.of("server.queue-size", "64"))) {
-      run(s, 1, 30);
+    String external = System.getProperty("easel.bench.url");
+    StableDiffusionPipeline model =
+        external == null
+            ? StableDiffusionLoader.load(
+                TinyModels.folder(Architecture.TINY, false),
+                new OnnxRuntimes(new RuntimeOptions(Device.CPU, 0)),
+                4)
+            : null;
+    try (var s =
+        external == null
+            ? TestServers.withModels(
+                List.of(model),
+                Map.of(
+                    "server.queue-size",
+                    "64",
+                    "server.max-generation-pixels",
+                    TestServers.TINY_GENERATION_PIXELS))
+            : null) {
+      String url = (external == null ? s.url("") : external) + "/v1/images/generations";
+      run(url, 1, 30);
       md.append("| clients | requests | total p50 | total p99 | generation p50 | overhead p50")
           .append(" | overhead p99 | overhead without queue wait p50 | p99 |\n")
           .append("|---|---|---|---|---|---|---|---|---|\n");
       for (int clients : new int[] {1, 32}) {
-        List<Sample> samples = run(s, clients, clients == 1 ? 200 : 640);
+        List<Sample> samples = run(url, clients, clients == 1 ? 200 : 640);
         double[] total = samples.stream().mapToDouble(Sample::totalMs).toArray();
         double[] gen = samples.stream().mapToDouble(Sample::generationMs).toArray();
         double[] overhead =
@@ -78,16 +106,19 @@ class ServerOverheadBenchmark {
                 pct(http, 50),
                 pct(http, 99)));
       }
+    } finally {
+      if (model != null) {
+        model.close();
+      }
     }
     md.append("\n").append(encoding());
     Files.writeString(Path.of("target", "benchmarks-api.md"), md);
     System.out.println(md);
   }
 
-  private static List<Sample> run(TestServers.Running s, int clients, int requests)
-      throws Exception {
+  private static List<Sample> run(String url, int clients, int requests) throws Exception {
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(s.url("/v1/images/generations")))
+        HttpRequest.newBuilder(URI.create(url))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(REQUEST))
             .build();
