@@ -18,6 +18,7 @@ final class Engines {
         new EngineOptions(
             config.getInt(Settings.ENGINE_MAX_BATCH),
             "taesd".equals(config.get(Settings.ENGINE_DECODER)),
-            (long) config.getInt(Settings.ENGINE_ATTENTION_MEMORY) << 20));
+            (long) config.getInt(Settings.ENGINE_ATTENTION_MEMORY) << 20,
+            config.getInt(Settings.ENGINE_WINOGRAD_LEVELS)));
   }
 }

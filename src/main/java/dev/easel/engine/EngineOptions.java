@@ -1,5 +1,7 @@
 package dev.easel.engine;
 
+import dev.easel.model.unet.UNet2DConditionModel;
+
 /**
  * How a model is run.
  *
@@ -7,11 +9,22 @@ package dev.easel.engine;
  * @param taesdDecode decode final images with the model's {@code taesd/} autoencoder (much faster,
  *     slightly softer) instead of the full VAE, when the model has one
  * @param attentionBytes memory one UNet call's attention may use (see {@link AttentionBudget})
+ * @param winogradLevels UNet resolution levels whose 3×3 convolutions use Winograd (faster, more
+ *     filter memory; 0 computes every convolution directly)
  */
-public record EngineOptions(int maxBatch, boolean taesdDecode, long attentionBytes) {
+public record EngineOptions(
+    int maxBatch, boolean taesdDecode, long attentionBytes, int winogradLevels) {
   public static final long DEFAULT_ATTENTION_BYTES = 6L << 30;
 
+  public EngineOptions {
+    if (winogradLevels < 0) {
+      throw new IllegalArgumentException(
+          "engine.winograd-levels must be 0 or more, not " + winogradLevels);
+    }
+  }
+
   public static EngineOptions batch(int maxBatch) {
-    return new EngineOptions(maxBatch, false, DEFAULT_ATTENTION_BYTES);
+    return new EngineOptions(
+        maxBatch, false, DEFAULT_ATTENTION_BYTES, UNet2DConditionModel.DEFAULT_WINOGRAD_LEVELS);
   }
 }

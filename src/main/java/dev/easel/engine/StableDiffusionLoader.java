@@ -11,6 +11,7 @@ import dev.easel.model.clip.CLIPTextConfig;
 import dev.easel.model.clip.CLIPTextModel;
 import dev.easel.model.clip.CLIPTextModelWithProjection;
 import dev.easel.model.clip.CLIPTokenizer;
+import dev.easel.model.unet.AttentionKernel;
 import dev.easel.model.unet.UNet2DConditionConfig;
 import dev.easel.model.unet.UNet2DConditionModel;
 import dev.easel.model.vae.AutoencoderKL;
@@ -79,7 +80,12 @@ public final class StableDiffusionLoader {
                     ComponentLoader.open(
                         runtimes,
                         unetDir,
-                        (c, w) -> UNet2DConditionModel.build(UNet2DConditionConfig.from(c), w))));
+                        (c, w) ->
+                            UNet2DConditionModel.build(
+                                UNet2DConditionConfig.from(c),
+                                w,
+                                AttentionKernel.MULTI_HEAD_ATTENTION,
+                                options.winogradLevels()))));
     unetLoader.shutdown();
     try {
       List<PromptEncoder> encoders = new ArrayList<>();

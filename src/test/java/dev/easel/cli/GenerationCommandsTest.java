@@ -273,6 +273,50 @@ class GenerationCommandsTest {
   }
 
   @Test
+  void winogradLevelsChangeHowConvolutionsAreComputedNotTheImage() throws Exception {
+    Path direct = tmp.resolve("direct.png");
+    Path winograd = tmp.resolve("winograd.png");
+    for (Path out : List.of(direct, winograd)) {
+      CliRun run =
+          CliRun.of(
+              "--set",
+              "runtime.threads=1",
+              "--set",
+              "engine.winograd-levels=" + (out == direct ? 0 : 4),
+              "generate",
+              "--model",
+              model.toString(),
+              "x",
+              "-o",
+              out.toString(),
+              "--size",
+              "32x32",
+              "--seed",
+              "5");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+    }
+    byte[] a = read(direct).rgba();
+    byte[] b = read(winograd).rgba();
+    for (int i = 0; i < a.length; i++) {
+      assertThat(Math.abs((a[i] & 0xff) - (b[i] & 0xff))).as("byte %d", i).isLessThanOrEqualTo(1);
+    }
+
+    CliRun negative =
+        CliRun.of(
+            "--set",
+            "engine.winograd-levels=-1",
+            "generate",
+            "--model",
+            model.toString(),
+            "x",
+            "-o",
+            tmp.resolve("never.png").toString());
+    assertThat(negative.exitCode()).isNotZero();
+    assertThat(negative.err()).contains("engine.winograd-levels must be 0 or more");
+    assertThat(tmp.resolve("never.png")).doesNotExist();
+  }
+
+  @Test
   void anExportedModelGeneratesTheSameImage() throws Exception {
     Path onnx = tmp.resolve("onnx");
     CliRun export = CliRun.of("export-onnx", model.toString(), onnx.toString());

@@ -50,7 +50,11 @@ public final class TinyModels {
     return StableDiffusionLoader.load(
         folder(arch, false),
         RUNTIMES,
-        new EngineOptions(4, true, EngineOptions.DEFAULT_ATTENTION_BYTES));
+        new EngineOptions(
+            4,
+            true,
+            EngineOptions.DEFAULT_ATTENTION_BYTES,
+            dev.easel.model.unet.UNet2DConditionModel.DEFAULT_WINOGRAD_LEVELS));
   }
 
   /** Loads any model folder on the CPU. */

@@ -37,6 +37,15 @@ public final class UNet2DConditionModel {
 
   public static OnnxGraph build(
       UNet2DConditionConfig cfg, Weights weights, AttentionKernel attention) {
+    return build(cfg, weights, attention, DEFAULT_WINOGRAD_LEVELS);
+  }
+
+  /**
+   * @param winogradLevels resolution levels, from the full latent size down, whose 3×3 convolutions
+   *     use Winograd (0: none, every convolution direct)
+   */
+  public static OnnxGraph build(
+      UNet2DConditionConfig cfg, Weights weights, AttentionKernel attention, int winogradLevels) {
     GraphBuilder g = new GraphBuilder("unet", weights);
     UNetLayers l = new UNetLayers(g, attention);
     int n = cfg.blocks();
@@ -61,7 +70,7 @@ public final class UNet2DConditionModel {
       x = g.sub(g.mul(x, g.scalar(2)), g.scalar(1));
     }
     int kin = cfg.convInKernel();
-    g.useWinograd(true);
+    g.useWinograd(winogradLevels > 0);
     x = g.conv2d(x, "conv_in", cfg.inChannels(), ch[0], kin, 1, (kin - 1) / 2, true);
 
     Deque<Skip> skips = new ArrayDeque<>();
@@ -71,7 +80,7 @@ public final class UNet2DConditionModel {
     int cross = cfg.crossAttentionDim()[0];
     for (int i = 0; i < n; i++) {
       String p = "down_blocks." + i;
-      g.useWinograd(i < WINOGRAD_LEVELS);
+      g.useWinograd(i < winogradLevels);
       boolean attn = cfg.downBlockTypes().get(i).equals(UNet2DConditionConfig.CROSS_ATTN_DOWN);
       int in = i == 0 ? ch[0] : ch[i - 1];
       for (int j = 0; j < cfg.layersPerBlock()[i]; j++) {
@@ -99,7 +108,7 @@ public final class UNet2DConditionModel {
       }
     }
 
-    g.useWinograd(n - 1 < WINOGRAD_LEVELS);
+    g.useWinograd(n - 1 < winogradLevels);
     int last = ch[n - 1];
     double midScale = cfg.midBlockScaleFactor();
     x = l.resnetBlock2D(x, tembAct, "mid_block.resnets.0", last, last, temb, groups, eps, midScale);
@@ -120,7 +129,7 @@ public final class UNet2DConditionModel {
     for (int i = 0; i < n; i++) {
       int level = n - 1 - i;
       String p = "up_blocks." + i;
-      g.useWinograd(level < WINOGRAD_LEVELS);
+      g.useWinograd(level < winogradLevels);
       boolean attn = cfg.upBlockTypes().get(i).equals(UNet2DConditionConfig.CROSS_ATTN_UP);
       int out = ch[level];
       for (int j = 0; j < cfg.layersPerBlock()[level] + 1; j++) {
@@ -153,12 +162,12 @@ public final class UNet2DConditionModel {
         }
       }
       if (i < n - 1) {
-        g.useWinograd(level - 1 < WINOGRAD_LEVELS);
+        g.useWinograd(level - 1 < winogradLevels);
         x = l.upsample2D(x, skips.peek().value(), p + ".upsamplers.0", out);
       }
     }
 
-    g.useWinograd(true);
+    g.useWinograd(winogradLevels > 0);
     x = g.silu(g.groupNorm(x, "conv_norm_out", groups, ch[0], eps));
     int kout = cfg.convOutKernel();
     x = g.conv2d(x, "conv_out", ch[0], cfg.outChannels(), kout, 1, (kout - 1) / 2, true);
@@ -167,12 +176,12 @@ public final class UNet2DConditionModel {
   }
 
   /**
-   * Resolution levels (from the full latent size down) whose 3×3 convolutions use Winograd: at 512²
-   * the first two levels hold 264 of the 395 GFLOP of 3×3 convolutions but only 79 M of their 521 M
-   * parameters, so 2.25 times fewer multiplications there cost 280 MB more filter memory; the lower
-   * levels would add 0.7 GB for a tenth of the gain.
+   * Resolution levels (from the full latent size down) whose 3×3 convolutions use Winograd by
+   * default: at 512² the first two levels hold 264 of the 395 GFLOP of 3×3 convolutions but only 79
+   * M of their 521 M parameters, so 2.25 times fewer multiplications there cost 250 MB more filter
+   * memory; a third level would add 0.6 GB for a quarter of a second on SD-Turbo.
    */
-  private static final int WINOGRAD_LEVELS = 2;
+  public static final int DEFAULT_WINOGRAD_LEVELS = 2;
 
   private record Skip(String value, int channels) {}
 }

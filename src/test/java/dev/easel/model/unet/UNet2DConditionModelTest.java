@@ -194,6 +194,28 @@ class UNet2DConditionModelTest {
     }
   }
 
+  @Test
+  void everyNumberOfWinogradLevelsGivesTheReferenceResult() throws IOException {
+    UNet2DConditionConfig cfg = UNet2DConditionConfig.tiny();
+    writeRandom(dir, cfg, 8);
+    for (int levels : new int[] {0, 1, cfg.blocks()}) {
+      try (SafeTensorsWeights w = SafeTensorsWeights.openComponent(dir, false)) {
+        var graph =
+            UNet2DConditionModel.build(cfg, w, AttentionKernel.MULTI_HEAD_ATTENTION, levels);
+        assertThat(graph.initializers().keySet().stream().anyMatch(k -> k.endsWith(".winograd")))
+            .isEqualTo(levels > 0);
+        try (OnnxSession session = RUNTIMES.open(graph)) {
+          Inputs in = inputs(cfg, 2, 8, 6, 5);
+          FloatTensor out = session.runSingle(in.feed());
+          Image expected = reference(cfg, w, in.feed(), in.seq());
+          assertThat(Reference.relativeError(out.data(), expected.d()))
+              .as("%d levels", levels)
+              .isLessThan(1e-4);
+        }
+      }
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(AttentionKernel.class)
   void bothAttentionKernelsGiveTheSameResult(AttentionKernel kernel) throws IOException {
