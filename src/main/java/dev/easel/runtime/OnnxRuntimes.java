@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.easel.model.onnx.GraphBuilder;
 import dev.easel.model.onnx.OnnxGraph;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -95,13 +96,15 @@ public final class OnnxRuntimes {
   }
 
   /**
-   * ORT_ENABLE_ALL adds the NCHWc blocked layout, which speeds up pure convolution stacks (the
-   * autoencoders) but, measured on the SD UNet, doubles session creation (21.8 s → 10.9 s without
-   * it) and keeps another copy of the weights for no faster forward pass; graphs with fused
-   * attention therefore stop at ORT_ENABLE_EXTENDED.
+   * ORT_ENABLE_ALL adds the NCHWc blocked layout, which speeds up direct convolutions (TAESD, the
+   * VAE encoder) but, measured on the SD UNet, doubles session creation (21.8 s → 10.9 s without
+   * it) and keeps another copy of the weights for no faster forward pass. Graphs with fused
+   * attention or Winograd convolutions (whose tile transforms NCHWc would pad and reorder: VAE
+   * decoder 6.7 s → 7.0 s) therefore stop at ORT_ENABLE_EXTENDED.
    */
   private static OrtSession.SessionOptions.OptLevel optimizationLevel(OnnxGraph graph) {
     return hasOp(graph, "MultiHeadAttention")
+            || graph.initializers().keySet().stream().anyMatch(GraphBuilder::isWinogradFilter)
         ? OrtSession.SessionOptions.OptLevel.EXTENDED_OPT
         : OrtSession.SessionOptions.OptLevel.ALL_OPT;
   }

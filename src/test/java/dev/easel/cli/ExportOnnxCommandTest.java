@@ -106,8 +106,10 @@ class ExportOnnxCommandTest {
     }
     try (OnnxSession s = runtimes.open(out.resolve("vae_decoder/model.onnx"))) {
       FloatTensor actual = s.runSingle(Map.of(AutoencoderKL.LATENT_SAMPLE, latent));
+      // Equal up to float32 rounding: a model file is optimised at ORT_ENABLE_ALL, an Easel graph
+      // with Winograd convolutions at ORT_ENABLE_EXTENDED, and their kernels sum in other orders.
       assertThat(Reference.relativeError(actual.data(), Reference.toDouble(expected.data())))
-          .isLessThanOrEqualTo(1e-6);
+          .isLessThanOrEqualTo(1e-5);
     }
   }
 

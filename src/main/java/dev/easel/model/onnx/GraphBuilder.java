@@ -13,12 +13,10 @@ import com.google.protobuf.ByteString;
 import dev.easel.model.weights.Weights;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * Builds an ONNX graph in Java. Weights are referenced as external initializers: the graph only
@@ -40,7 +38,8 @@ public final class GraphBuilder {
   private final Weights weights;
   private final GraphProto.Builder graph = GraphProto.newBuilder();
   private final Map<String, ByteBuffer> external = new LinkedHashMap<>();
-  private boolean winograd;
+  private int winogradTile;
+  private long winogradMaxInputChannels;
   private int counter;
 
   public GraphBuilder(String name, Weights weights) {
@@ -98,11 +97,23 @@ public final class GraphBuilder {
   }
 
   /**
-   * From now on, computes 3×3 stride-1 convolutions with {@link #conv2dWinograd} (fewer
-   * multiplications, 16/9 the filter memory) or, when off, directly.
+   * From now on, computes 3×3 stride-1 convolutions with {@link #conv2dWinograd} F(tile×tile, 3×3)
+   * (fewer multiplications, more filter memory) or, with tile 0, directly.
    */
-  public void useWinograd(boolean on) {
-    winograd = on;
+  public void useWinograd(int tile) {
+    useWinograd(tile, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #useWinograd(int)}, for convolutions with at most {@code maxInputChannels} input
+   * channels (the tile transforms hold 2.25 to 4 times the input).
+   */
+  public void useWinograd(int tile, long maxInputChannels) {
+    if (tile != 0) {
+      Winograd.ofTile(tile);
+    }
+    winogradTile = tile;
+    winogradMaxInputChannels = maxInputChannels;
   }
 
   /** A weight from the component's state dict, checked against {@code shape}. */
@@ -273,8 +284,12 @@ public final class GraphBuilder {
       int stride,
       int padding,
       boolean bias) {
-    if (winograd && kernel == 3 && stride == 1 && padding == 1) {
-      return conv2dWinograd(x, prefix, in, out, bias);
+    if (winogradTile > 0
+        && in <= winogradMaxInputChannels
+        && kernel == 3
+        && stride == 1
+        && padding == 1) {
+      return conv2dWinograd(x, prefix, in, out, bias, winogradTile);
     }
     String w = weight(prefix + ".weight", out, in, kernel, kernel);
     List<String> inputs = bias ? List.of(x, w, weight(prefix + ".bias", out)) : List.of(x, w);
@@ -287,92 +302,50 @@ public final class GraphBuilder {
   }
 
   /**
-   * A 3×3, stride-1, padding-1 nn.Conv2d computed with Winograd's minimal filtering F(2×2, 3×3)
-   * (Lavin and Gray, 2015): each 4×4 input tile and each 3×3 filter are transformed so that one 2×2
-   * output tile costs 16 multiplications per channel pair instead of 36, 2.25 times fewer. The
-   * filters are transformed once at load (U = G·g·Gᵀ, 16 values per channel pair); the input
-   * transform is a depthwise 4×4 stride-2 convolution, the channel sums are one batched matrix
-   * product over the 16 tile positions, and the output transform a second small product followed by
-   * DepthToSpace. Height and width must be even.
+   * A 3×3, stride-1, padding-1 nn.Conv2d computed with Winograd's minimal filtering (see {@link
+   * Winograd}). The filters are transformed once at load (n² values per channel pair); the input
+   * transform is one n×n stride-m convolution of every channel on its own, the channel sums are one
+   * batched matrix product over the n² tile positions, and the output transform a second small
+   * product followed by DepthToSpace. Sizes that are not a multiple of m are padded and cropped.
    */
-  public String conv2dWinograd(String x, String prefix, long in, long out, boolean bias) {
+  public String conv2dWinograd(String x, String prefix, long in, long out, boolean bias, int tile) {
+    Winograd w = Winograd.ofTile(tile);
+    int n = w.n();
+    long k2 = (long) n * n;
     ByteBuffer g = weights.float32(prefix + ".weight", out, in, 3, 3);
-    String u = external(prefix + ".weight.winograd", winogradFilters(g, in, out), 16, out, in);
-    float[] inputKernels = new float[(int) in * 16 * 16];
-    for (int c = 0; c < in; c++) {
-      for (int k = 0; k < 16; k++) {
-        for (int i = 0; i < 4; i++) {
-          for (int j = 0; j < 4; j++) {
-            inputKernels[((c * 16 + k) * 4 + i) * 4 + j] =
-                WINOGRAD_BT[k / 4][i] * WINOGRAD_BT[k % 4][j];
-          }
-        }
-      }
-    }
+    String u = external(prefix + WINOGRAD_FILTER + tile, w.filters(g, in, out), k2, out, in);
     String tiles =
         op(
             "Conv",
-            List.of(x, constant(new long[] {in * 16, 1, 4, 4}, inputKernels)),
-            Attr.ints("kernel_shape", 4, 4),
-            Attr.ints("strides", 2, 2),
-            Attr.ints("pads", 1, 1, 2, 2),
-            Attr.of("group", in));
-    String v = transpose(op("Reshape", List.of(tiles, ints(0, in, 16, -1))), 0, 2, 1, 3);
-    String m = op("Reshape", List.of(matmul(u, v), ints(0, 16, -1)));
-    float[] outputTransform = new float[4 * 16];
-    for (int p = 0; p < 4; p++) {
-      for (int k = 0; k < 16; k++) {
-        outputTransform[p * 16 + k] = WINOGRAD_AT[p / 2][k / 4] * WINOGRAD_AT[p % 2][k % 4];
-      }
-    }
-    String y = matmul(constant(new long[] {4, 16}, outputTransform), m);
+            List.of(
+                op("Reshape", List.of(x, ints(-1, 1, 0, 0))),
+                constant(new long[] {k2, 1, n, n}, w.inputKernels())),
+            Attr.ints("kernel_shape", n, n),
+            Attr.ints("strides", tile, tile),
+            Attr.ints("pads", 1, 1, tile, tile));
+    String flat = op("Reshape", List.of(tiles, ints(0, 0, -1)));
+    String perChannel =
+        op(
+            "Reshape",
+            List.of(
+                flat,
+                concat(0, ints(-1, in, k2), op("Slice", List.of(shape(flat), ints(2), ints(3))))));
+    String v = transpose(perChannel, 0, 2, 1, 3);
+    String m = op("Reshape", List.of(matmul(u, v), ints(0, k2, -1)));
+    String y = matmul(constant(new long[] {(long) tile * tile, k2}, w.outputTransform()), m);
     String spatial = op("Slice", List.of(shape(tiles), ints(2), ints(4)));
-    y = op("Reshape", List.of(y, concat(0, ints(0, 4 * out), spatial)));
-    y = op("DepthToSpace", List.of(y), Attr.of("blocksize", 2L), Attr.of("mode", "DCR"));
+    y = op("Reshape", List.of(y, concat(0, ints(-1, (long) tile * tile * out), spatial)));
+    y = op("DepthToSpace", List.of(y), Attr.of("blocksize", (long) tile), Attr.of("mode", "DCR"));
     String size = op("Slice", List.of(shape(x), ints(2), ints(4)));
     y = op("Slice", List.of(y, ints(0, 0), size, ints(2, 3)));
     return bias ? add(y, reshape(weight(prefix + ".bias", out), out, 1, 1)) : y;
   }
 
-  private static final float[][] WINOGRAD_BT = {
-    {1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}
-  };
-  private static final float[][] WINOGRAD_AT = {{1, 1, 1, 0}, {0, 1, -1, -1}};
+  private static final String WINOGRAD_FILTER = ".weight.winograd";
 
-  /**
-   * [out, in, 3, 3] filters → [16, out, in]: U = G·g·Gᵀ for every channel pair, with G's rows (1,
-   * 0, 0), (½, ½, ½), (½, −½, ½), (0, 0, 1) written out.
-   */
-  private static ByteBuffer winogradFilters(ByteBuffer weight, long in, long out) {
-    FloatBuffer g = weight.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-    int pairs = Math.toIntExact(in * out);
-    ByteBuffer dst = ByteBuffer.allocateDirect(pairs * 16 * 4).order(ByteOrder.LITTLE_ENDIAN);
-    FloatBuffer u = dst.asFloatBuffer();
-    IntStream.range(0, pairs)
-        .parallel()
-        .forEach(
-            pair -> {
-              float[] gg = new float[12];
-              for (int col = 0; col < 3; col++) {
-                float g0 = g.get(pair * 9 + col);
-                float g1 = g.get(pair * 9 + 3 + col);
-                float g2 = g.get(pair * 9 + 6 + col);
-                gg[col] = g0;
-                gg[3 + col] = (g0 + g1 + g2) / 2;
-                gg[6 + col] = (g0 - g1 + g2) / 2;
-                gg[9 + col] = g2;
-              }
-              for (int row = 0; row < 4; row++) {
-                float r0 = gg[row * 3];
-                float r1 = gg[row * 3 + 1];
-                float r2 = gg[row * 3 + 2];
-                u.put((row * 4) * pairs + pair, r0);
-                u.put((row * 4 + 1) * pairs + pair, (r0 + r1 + r2) / 2);
-                u.put((row * 4 + 2) * pairs + pair, (r0 - r1 + r2) / 2);
-                u.put((row * 4 + 3) * pairs + pair, r2);
-              }
-            });
-    return dst;
+  /** Whether an initializer holds filters transformed for {@link #conv2dWinograd}. */
+  public static boolean isWinogradFilter(String initializer) {
+    return initializer.contains(WINOGRAD_FILTER);
   }
 
   /**

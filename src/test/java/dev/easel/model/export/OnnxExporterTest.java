@@ -55,8 +55,10 @@ class OnnxExporterTest {
     try (OnnxSession s = runtimes.open(dir.resolve(ComponentLoader.MODEL_FILE))) {
       FloatTensor actual = s.runSingle(Map.of(input, x));
       assertThat(actual.shape()).containsExactly(expected.shape());
+      // Equal up to float32 rounding: a model file is optimised at ORT_ENABLE_ALL, an Easel graph
+      // with Winograd convolutions at ORT_ENABLE_EXTENDED, and their kernels sum in other orders.
       assertThat(Reference.relativeError(actual.data(), Reference.toDouble(expected.data())))
-          .isLessThanOrEqualTo(1e-6);
+          .isLessThanOrEqualTo(1e-5);
     }
   }
 

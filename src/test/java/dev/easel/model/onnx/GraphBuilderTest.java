@@ -4,6 +4,7 @@ import static dev.easel.testing.Reference.randomNormal;
 import static dev.easel.testing.Reference.relativeError;
 import static dev.easel.testing.Reference.toDouble;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.easel.model.weights.RandomWeights;
 import dev.easel.runtime.FloatTensor;
@@ -15,6 +16,8 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Each layer helper of GraphBuilder against the plain-Java double reference. */
 class GraphBuilderTest {
@@ -66,9 +69,10 @@ class GraphBuilderTest {
     assertThat(relativeError(y.data(), expected)).isLessThan(1e-4);
   }
 
-  @Test
-  void winogradConvolutionMatchesTheDirectOneOnEvenAndOddSizes() {
-    for (int[] hw : new int[][] {{8, 6}, {7, 9}, {1, 2}}) {
+  @ParameterizedTest
+  @ValueSource(ints = {2, 4})
+  void winogradConvolutionMatchesTheDirectOneOnEvenAndOddSizes(int tile) {
+    for (int[] hw : new int[][] {{8, 6}, {7, 9}, {1, 2}, {12, 5}}) {
       int h = hw[0];
       int w = hw[1];
       float[] x = randomNormal(4, 2 * 5 * h * w, 1);
@@ -77,7 +81,7 @@ class GraphBuilderTest {
             run(
                 new long[] {2, 5, h, w},
                 x,
-                (g, in) -> g.conv2dWinograd(in, "wconv" + bias, 5, 3, bias));
+                (g, in) -> g.conv2dWinograd(in, "wconv" + bias, 5, 3, bias, tile));
         float[] b = bias ? w("wconv" + bias + ".bias", 3) : new float[3];
         double[] expected =
             Reference.conv2d(
@@ -97,6 +101,7 @@ class GraphBuilderTest {
                 1);
         assertThat(y.shape()).containsExactly(2, 3, h, w);
         assertThat(relativeError(y.data(), expected)).as("%dx%d", h, w).isLessThan(1e-5);
+        assertThat(relativeError(y.data(), expected)).as("%dx%d", h, w).isGreaterThan(0);
       }
     }
   }
@@ -105,16 +110,23 @@ class GraphBuilderTest {
   void convolutionsSwitchToWinogradOnlyWhereAskedAndOnlyFor3x3Stride1() {
     GraphBuilder g = new GraphBuilder("test", weights);
     String x = g.input("x", 1L, 4L, 8L, 8L);
-    g.useWinograd(true);
+    g.useWinograd(2);
     String y = g.conv2d(x, "a", 4, 4, 3, 1, 1, true);
     y = g.conv2d(y, "b", 4, 4, 3, 2, 1, true);
     y = g.conv2d(y, "c", 4, 4, 1, 1, 0, true);
-    g.useWinograd(false);
+    g.useWinograd(4, 4);
+    y = g.conv2d(y, "e", 4, 6, 3, 1, 1, true);
+    y = g.conv2d(y, "f", 6, 4, 3, 1, 1, true);
+    g.useWinograd(0);
     g.output("y", g.conv2d(y, "d", 4, 4, 3, 1, 1, true));
     OnnxGraph graph = g.build();
     assertThat(graph.initializers().keySet())
-        .contains("a.weight.winograd", "b.weight", "c.weight", "d.weight")
-        .doesNotContain("a.weight", "d.weight.winograd");
+        .contains("a.weight.winograd2", "b.weight", "c.weight", "e.weight.winograd4", "f.weight")
+        .contains("d.weight")
+        .doesNotContain("a.weight", "e.weight", "f.weight.winograd4", "d.weight.winograd2");
+    assertThat(graph.initializers().keySet().stream().filter(GraphBuilder::isWinogradFilter))
+        .containsExactlyInAnyOrder("a.weight.winograd2", "e.weight.winograd4");
+    assertThatThrownBy(() -> g.useWinograd(3)).hasMessageContaining("2 or 4");
   }
 
   @Test

@@ -2,10 +2,7 @@ package dev.easel.model.unet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.easel.model.weights.Weights;
-import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.easel.testing.ShapeRecorder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,42 +10,6 @@ import org.junit.jupiter.api.Test;
  * counts of diffusers' SD 1.5, SD 2.1 and SDXL UNets.
  */
 class UNetParameterCountTest {
-  /**
-   * Records the tensors a builder asks for, answering every request with zeros from one shared
-   * buffer (the graph is never run).
-   */
-  private static final class ShapeRecorder implements Weights {
-    private final Map<String, Long> sizes = new LinkedHashMap<>();
-    private ByteBuffer zeros = ByteBuffer.allocate(0);
-
-    @Override
-    public ByteBuffer float32(String key, long... shape) {
-      long n = 1;
-      for (long d : shape) {
-        n *= d;
-      }
-      sizes.put(key, n);
-      if (zeros.capacity() < n * 4) {
-        zeros = ByteBuffer.allocate(Math.toIntExact(n * 4));
-      }
-      return zeros.slice(0, (int) (n * 4));
-    }
-
-    @Override
-    public boolean contains(String key) {
-      return sizes.containsKey(key);
-    }
-
-    @Override
-    public String source() {
-      return "shape recorder";
-    }
-
-    long parameters() {
-      return sizes.values().stream().mapToLong(Long::longValue).sum();
-    }
-  }
-
   private static long parameters(UNet2DConditionConfig cfg) {
     ShapeRecorder w = new ShapeRecorder();
     UNet2DConditionModel.build(cfg, w);

@@ -20,6 +20,7 @@ import dev.easel.runtime.OnnxRuntimes;
 import dev.easel.runtime.OnnxSession;
 import dev.easel.runtime.RuntimeOptions;
 import dev.easel.testing.Reference;
+import dev.easel.testing.ShapeRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -197,36 +198,12 @@ class AutoencoderKLTest {
     }
   }
 
-  /** Counts the parameters a builder asks for, without allocating them. */
-  private static final class ParameterCount implements Weights {
-    private final java.util.Set<String> seen = new java.util.HashSet<>();
-    long total;
-
-    @Override
-    public java.nio.ByteBuffer float32(String key, long... shape) {
-      if (seen.add(key)) {
-        total += java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-      }
-      return java.nio.ByteBuffer.allocate(0);
-    }
-
-    @Override
-    public boolean contains(String key) {
-      return seen.contains(key);
-    }
-
-    @Override
-    public String source() {
-      return "parameter count";
-    }
-  }
-
   @Test
   void sdArchitectureHas83653863Parameters() {
-    ParameterCount count = new ParameterCount();
+    ShapeRecorder count = new ShapeRecorder();
     AutoencoderKL.encoder(AutoencoderKLConfig.sd(), count);
     AutoencoderKL.decoder(AutoencoderKLConfig.sd(), count);
-    assertThat(count.total).isEqualTo(83_653_863L);
+    assertThat(count.parameters()).isEqualTo(83_653_863L);
   }
 
   @Test
