@@ -205,6 +205,10 @@ class UNet2DConditionModelTest {
             UNet2DConditionModel.build(cfg, w, AttentionKernel.MULTI_HEAD_ATTENTION, levels);
         assertThat(graph.initializers().keySet().stream().anyMatch(GraphBuilder::isWinogradFilter))
             .isEqualTo(levels > 0);
+        assertThat(graph.initializers().containsKey("conv_in.weight.winograd4"))
+            .isEqualTo(levels > 0);
+        assertThat(graph.initializers().keySet().stream().anyMatch(k -> k.endsWith(".winograd2")))
+            .isEqualTo(levels > 1);
         try (OnnxSession session = RUNTIMES.open(graph)) {
           Inputs in = inputs(cfg, 2, 8, 6, 5);
           FloatTensor out = session.runSingle(in.feed());
