@@ -3,6 +3,7 @@ package dev.easel.bench;
 import dev.easel.model.clip.CLIPTextConfig;
 import dev.easel.model.clip.CLIPTextModel;
 import dev.easel.model.onnx.OnnxGraph;
+import dev.easel.model.unet.AttentionKernel;
 import dev.easel.model.unet.UNet2DConditionConfig;
 import dev.easel.model.unet.UNet2DConditionModel;
 import dev.easel.model.vae.AutoencoderKL;
@@ -38,6 +39,7 @@ public final class ComponentBenchmark {
       String component,
       int size,
       int repeat,
+      int winogradLevels,
       double peakGflops,
       Consumer<String> log) {
     System.gc(); // the previous component's buffers, so they do not count towards this peak
@@ -51,7 +53,9 @@ public final class ComponentBenchmark {
     switch (component) {
       case "unet" -> {
         UNet2DConditionConfig cfg = UNet2DConditionConfig.sdTurbo();
-        graph = UNet2DConditionModel.build(cfg, w);
+        graph =
+            UNet2DConditionModel.build(
+                cfg, w, AttentionKernel.MULTI_HEAD_ATTENTION, winogradLevels);
         inputs.put(UNet2DConditionModel.SAMPLE, FloatTensor.zeros(1, 4, latent, latent));
         inputs.put(
             UNet2DConditionModel.TIMESTEP, new FloatTensor(new long[] {1}, new float[] {999}));

@@ -5,6 +5,7 @@ import dev.easel.bench.ComponentTiming;
 import dev.easel.bench.MemoryUsage;
 import dev.easel.bench.PeakThroughput;
 import dev.easel.bench.PipelineBenchmark;
+import dev.easel.config.Settings;
 import dev.easel.engine.ImageGenerator;
 import dev.easel.hub.ModelLocator;
 import dev.easel.runtime.OnnxRuntimes;
@@ -95,6 +96,7 @@ public final class BenchCommand implements Runnable {
               c,
               size,
               repeat,
+              root.config().getInt(Settings.ENGINE_WINOGRAD_LEVELS),
               peak,
               line -> {
                 err.println(line);

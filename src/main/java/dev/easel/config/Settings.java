@@ -176,7 +176,8 @@ public final class Settings {
           INT,
           "2",
           "UNet resolution levels whose 3×3 convolutions use Winograd: more is faster and takes more"
-              + " memory (SD-Turbo at 512²: 2 = 3.6 s and 3.7 GB of weights, 3 = 3.3 s and 4.3 GB);"
+              + " memory (SD-Turbo at 512²: 0 = 4.3 s and 3.5 GB of weights, 2 = 3.4-3.6 s and 3.9 GB,"
+              + " 3 = 3.4 s and 4.5 GB);"
               + " 0 computes every convolution directly.");
   public static final Setting STUDIO_DIR =
       Setting.of(
