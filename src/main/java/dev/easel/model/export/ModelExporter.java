@@ -10,6 +10,7 @@ import dev.easel.model.clip.CLIPTextConfig;
 import dev.easel.model.clip.CLIPTextModel;
 import dev.easel.model.clip.CLIPTextModelWithProjection;
 import dev.easel.model.onnx.OnnxGraph;
+import dev.easel.model.unet.AttentionKernel;
 import dev.easel.model.unet.UNet2DConditionConfig;
 import dev.easel.model.unet.UNet2DConditionModel;
 import dev.easel.model.vae.AutoencoderKL;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * copy of its {@code config.json} ({@code vae} → {@code vae_encoder/} and {@code vae_decoder/});
  * tokenizers, schedulers and other non-model folders are copied; components already exported are
  * copied as they are. A single component folder (config.json + weights, no model_index.json) is
- * exported the same way.
+ * exported the same way. Convolutions are exported in their direct form with the checkpoint's
+ * filters (no Winograd transforms, which other runtimes do their own way).
  */
 public final class ModelExporter {
   private static final Logger LOG = LoggerFactory.getLogger(ModelExporter.class);
@@ -74,7 +76,10 @@ public final class ModelExporter {
           new Entry("text_encoder_2", ModelExporter::clipTextModelWithProjection));
 
   private static void unet(ComponentConfig c, Weights w, GraphSink sink) throws IOException {
-    sink.accept("", UNet2DConditionModel.build(UNet2DConditionConfig.from(c), w));
+    sink.accept(
+        "",
+        UNet2DConditionModel.build(
+            UNet2DConditionConfig.from(c), w, AttentionKernel.MULTI_HEAD_ATTENTION, 0));
   }
 
   private static void clipTextModel(ComponentConfig c, Weights w, GraphSink sink)
@@ -93,8 +98,8 @@ public final class ModelExporter {
   private static void autoencoderKL(ComponentConfig c, Weights w, GraphSink sink)
       throws IOException {
     AutoencoderKLConfig cfg = AutoencoderKLConfig.from(c);
-    sink.accept("_encoder", AutoencoderKL.encoder(cfg, w));
-    sink.accept("_decoder", AutoencoderKL.decoder(cfg, w));
+    sink.accept("_encoder", AutoencoderKL.encoder(cfg, w, false));
+    sink.accept("_decoder", AutoencoderKL.decoder(cfg, w, false));
   }
 
   private static void autoencoderTiny(ComponentConfig c, Weights w, GraphSink sink)

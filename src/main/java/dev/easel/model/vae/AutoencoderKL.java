@@ -31,17 +31,25 @@ public final class AutoencoderKL {
    * at the output size (the last block) only those reading no more channels than it writes, so the
    * tile transforms hold about as much as the largest direct-form activation.
    */
-  private static void useWinograd(GraphBuilder g, int level, int[] ch) {
-    g.useWinograd(WINOGRAD_TILE, level < ch.length - 1 ? Long.MAX_VALUE : ch[0]);
+  private static void useWinograd(GraphBuilder g, boolean winograd, int level, int[] ch) {
+    g.useWinograd(winograd ? WINOGRAD_TILE : 0, level < ch.length - 1 ? Long.MAX_VALUE : ch[0]);
   }
 
   public static OnnxGraph encoder(AutoencoderKLConfig cfg, Weights w) {
+    return encoder(cfg, w, true);
+  }
+
+  /**
+   * @param winograd whether 3×3 convolutions use Winograd (faster here); false builds every
+   *     convolution in its direct form, with the checkpoint's filters (for export)
+   */
+  public static OnnxGraph encoder(AutoencoderKLConfig cfg, Weights w, boolean winograd) {
     GraphBuilder g = new GraphBuilder("vae_encoder", w);
     int[] ch = cfg.blockOutChannels();
     long groups = cfg.normNumGroups();
     String x = g.input(SAMPLE, "batch", (long) cfg.inChannels(), "height", "width");
     x = g.conv2d(x, "encoder.conv_in", cfg.inChannels(), ch[0], 3, 1, 1, true);
-    g.useWinograd(WINOGRAD_TILE);
+    g.useWinograd(winograd ? WINOGRAD_TILE : 0);
     long in = ch[0];
     for (int i = 0; i < ch.length; i++) {
       String block = "encoder.down_blocks." + i;
@@ -66,6 +74,11 @@ public final class AutoencoderKL {
   }
 
   public static OnnxGraph decoder(AutoencoderKLConfig cfg, Weights w) {
+    return decoder(cfg, w, true);
+  }
+
+  /** As {@link #encoder(AutoencoderKLConfig, Weights, boolean)}. */
+  public static OnnxGraph decoder(AutoencoderKLConfig cfg, Weights w, boolean winograd) {
     GraphBuilder g = new GraphBuilder("vae_decoder", w);
     int[] ch = cfg.blockOutChannels();
     long groups = cfg.normNumGroups();
@@ -77,18 +90,18 @@ public final class AutoencoderKL {
     long in = ch[ch.length - 1];
     x = g.conv2d(x, "decoder.conv_in", latent, in, 3, 1, 1, true);
     int n = ch.length;
-    useWinograd(g, 0, ch);
+    useWinograd(g, winograd, 0, ch);
     x = VaeBlocks.midBlock2D(g, x, "decoder.mid_block", in, groups, cfg.midBlockAddAttention());
     for (int i = 0; i < n; i++) {
       long out = ch[n - 1 - i];
       String block = "decoder.up_blocks." + i;
-      useWinograd(g, i, ch);
+      useWinograd(g, winograd, i, ch);
       for (int j = 0; j < cfg.layersPerBlock() + 1; j++) {
         x = VaeBlocks.resnetBlock2D(g, x, block + ".resnets." + j, in, out, groups);
         in = out;
       }
       if (i < n - 1) {
-        useWinograd(g, i + 1, ch);
+        useWinograd(g, winograd, i + 1, ch);
         x = VaeBlocks.upsample2D(g, x, block + ".upsamplers.0", out);
       }
     }
