@@ -40,6 +40,7 @@ public final class ComponentBenchmark {
       int size,
       int repeat,
       int winogradLevels,
+      boolean vaeWinograd,
       double peakGflops,
       Consumer<String> log) {
     System.gc(); // the previous component's buffers, so they do not count towards this peak
@@ -62,7 +63,7 @@ public final class ComponentBenchmark {
         inputs.put(UNet2DConditionModel.ENCODER_HIDDEN_STATES, FloatTensor.zeros(1, 77, 1024));
       }
       case "vae_decoder" -> {
-        graph = AutoencoderKL.decoder(AutoencoderKLConfig.sd(), w);
+        graph = AutoencoderKL.decoder(AutoencoderKLConfig.sd(), w, vaeWinograd);
         inputs.put(AutoencoderKL.LATENT_SAMPLE, FloatTensor.zeros(1, 4, latent, latent));
       }
       case "taesd_decoder" -> {

@@ -97,6 +97,7 @@ public final class BenchCommand implements Runnable {
               size,
               repeat,
               root.config().getInt(Settings.ENGINE_WINOGRAD_LEVELS),
+              root.config().getBoolean(Settings.ENGINE_VAE_WINOGRAD),
               peak,
               line -> {
                 err.println(line);

@@ -19,6 +19,7 @@ final class Engines {
             config.getInt(Settings.ENGINE_MAX_BATCH),
             "taesd".equals(config.get(Settings.ENGINE_DECODER)),
             (long) config.getInt(Settings.ENGINE_ATTENTION_MEMORY) << 20,
-            config.getInt(Settings.ENGINE_WINOGRAD_LEVELS)));
+            config.getInt(Settings.ENGINE_WINOGRAD_LEVELS),
+            config.getBoolean(Settings.ENGINE_VAE_WINOGRAD)));
   }
 }

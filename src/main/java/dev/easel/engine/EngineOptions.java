@@ -11,9 +11,15 @@ import dev.easel.model.unet.UNet2DConditionModel;
  * @param attentionBytes memory one UNet call's attention may use (see {@link AttentionBudget})
  * @param winogradLevels UNet resolution levels whose 3×3 convolutions use Winograd (faster, more
  *     filter memory; 0 computes every convolution directly)
+ * @param vaeWinograd whether the VAE's 3×3 convolutions use Winograd (faster, more memory at large
+ *     sizes)
  */
 public record EngineOptions(
-    int maxBatch, boolean taesdDecode, long attentionBytes, int winogradLevels) {
+    int maxBatch,
+    boolean taesdDecode,
+    long attentionBytes,
+    int winogradLevels,
+    boolean vaeWinograd) {
   public static final long DEFAULT_ATTENTION_BYTES = 6L << 30;
 
   public EngineOptions {
@@ -25,6 +31,10 @@ public record EngineOptions(
 
   public static EngineOptions batch(int maxBatch) {
     return new EngineOptions(
-        maxBatch, false, DEFAULT_ATTENTION_BYTES, UNet2DConditionModel.DEFAULT_WINOGRAD_LEVELS);
+        maxBatch,
+        false,
+        DEFAULT_ATTENTION_BYTES,
+        UNet2DConditionModel.DEFAULT_WINOGRAD_LEVELS,
+        true);
   }
 }

@@ -135,7 +135,8 @@ public final class StableDiffusionLoader {
       // The VAE's activations at full resolution are large and its convolutions compute-bound:
       // one image at a time costs no speed and keeps a 512² batch of 4 from needing ~20 GB.
       // When TAESD decodes, the full decoder would never run, so it is not loaded.
-      Autoencoder fullVae = autoencoder(folder, runtimes, resources, VAE_BATCH, !taesdDecodes);
+      Autoencoder fullVae =
+          autoencoder(folder, runtimes, resources, VAE_BATCH, !taesdDecodes, options.vaeWinograd());
       Autoencoder vae =
           taesdDecodes
               ? new Autoencoder(
@@ -214,7 +215,8 @@ public final class StableDiffusionLoader {
       OnnxRuntimes runtimes,
       List<AutoCloseable> resources,
       int maxBatch,
-      boolean withDecoder) {
+      boolean withDecoder,
+      boolean winograd) {
     Path vaeDir = folder.component("vae");
     Path configDir = folder.has("vae") ? vaeDir : folder.require("vae_decoder");
     AutoencoderKLConfig cfg = AutoencoderKLConfig.from(ComponentConfig.read(configDir));
@@ -226,7 +228,7 @@ public final class StableDiffusionLoader {
                     runtimes,
                     folder.component("vae_decoder"),
                     vaeDir,
-                    (c, w) -> AutoencoderKL.decoder(AutoencoderKLConfig.from(c), w)))
+                    (c, w) -> AutoencoderKL.decoder(AutoencoderKLConfig.from(c), w, winograd)))
             : null;
     OnnxSession encoder =
         folder.has("vae") || folder.has("vae_encoder")
@@ -236,7 +238,7 @@ public final class StableDiffusionLoader {
                     runtimes,
                     folder.component("vae_encoder"),
                     vaeDir,
-                    (c, w) -> AutoencoderKL.encoder(AutoencoderKLConfig.from(c), w)))
+                    (c, w) -> AutoencoderKL.encoder(AutoencoderKLConfig.from(c), w, winograd)))
             : null;
     return new Autoencoder(encoder, decoder, cfg.latentScaling(), cfg.downscale(), maxBatch);
   }

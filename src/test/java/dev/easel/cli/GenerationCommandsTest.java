@@ -273,7 +273,7 @@ class GenerationCommandsTest {
   }
 
   @Test
-  void winogradLevelsChangeHowConvolutionsAreComputedNotTheImage() throws Exception {
+  void winogradSettingsChangeHowConvolutionsAreComputedNotTheImage() throws Exception {
     Path direct = tmp.resolve("direct.png");
     Path winograd = tmp.resolve("winograd.png");
     for (Path out : List.of(direct, winograd)) {
@@ -283,6 +283,8 @@ class GenerationCommandsTest {
               "runtime.threads=1",
               "--set",
               "engine.winograd-levels=" + (out == direct ? 0 : 4),
+              "--set",
+              "engine.vae-winograd=" + (out != direct),
               "generate",
               "--model",
               model.toString(),

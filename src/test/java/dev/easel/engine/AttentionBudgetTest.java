@@ -43,7 +43,7 @@ class AttentionBudgetTest {
         StableDiffusionLoader.load(
             TinyModels.folder(Architecture.TINY, false),
             runtimes,
-            new EngineOptions(4, false, 64L << 20, 2))) {
+            new EngineOptions(4, false, 64L << 20, 2, true))) {
       long max = p.capabilities().maxPixels();
       assertThat(max).isLessThan(256L * 256);
       GenerationRequest big = Requests.textToImage().size(256, 256).n(1).seed(1L).build();

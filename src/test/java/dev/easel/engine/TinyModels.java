@@ -54,7 +54,8 @@ public final class TinyModels {
             4,
             true,
             EngineOptions.DEFAULT_ATTENTION_BYTES,
-            dev.easel.model.unet.UNet2DConditionModel.DEFAULT_WINOGRAD_LEVELS));
+            dev.easel.model.unet.UNet2DConditionModel.DEFAULT_WINOGRAD_LEVELS,
+            true));
   }
 
   /** Loads any model folder on the CPU. */
