@@ -29,7 +29,10 @@ import picocli.CommandLine.Parameters;
           + " (cache folder), HF_HUB_OFFLINE=1 (cache only)."
     })
 public final class PullCommand implements Runnable {
-  private static final Logger LOG = LoggerFactory.getLogger(PullCommand.class);
+  /** Not a static field: picocli loads every subcommand before {@link Logging} is configured. */
+  private static Logger log() {
+    return LoggerFactory.getLogger(PullCommand.class);
+  }
 
   @CommandLine.ParentCommand EaselCommand root;
 
@@ -70,18 +73,19 @@ public final class PullCommand implements Runnable {
     } catch (IllegalArgumentException e) {
       throw new UsageException("hub.default-model: " + e.getMessage());
     }
-    LOG.info("no model configured (server.models, --model): using the default model {}", ref);
+    log().info("no model configured (server.models, --model): using the default model {}", ref);
     try {
       pull(ref, config, err);
       return List.of(name);
     } catch (HubException e) {
-      LOG.warn(
-          "cannot get the default model: {}{} Starting without a model: image requests answer 503"
-              + " until one is configured and the server restarted.",
-          e.getMessage(),
-          e instanceof HubUnreachableException
-              ? ""
-              : " Fix the cause, or: " + ModelPuller.missing(ref, HubOptions.of(config)));
+      log()
+          .warn(
+              "cannot get the default model: {}{} Starting without a model: image requests answer 503"
+                  + " until one is configured and the server restarted.",
+              e.getMessage(),
+              e instanceof HubUnreachableException
+                  ? ""
+                  : " Fix the cause, or: " + ModelPuller.missing(ref, HubOptions.of(config)));
       return List.of();
     }
   }

@@ -28,7 +28,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Serve the OpenAI Images API on HTTP.")
 public final class ServeCommand implements java.util.concurrent.Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+  /** Not a static field: picocli loads every subcommand before {@link Logging} is configured. */
+  private static Logger log() {
+    return LoggerFactory.getLogger(ServeCommand.class);
+  }
 
   @CommandLine.ParentCommand EaselCommand root;
 
@@ -86,10 +89,11 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     String bindHost = host != null ? host : options.host();
     int bindPort = port != null ? port : options.port();
     if (options.apiKeyHashes().isEmpty() && !isLoopback(bindHost)) {
-      LOG.warn(
-          "no API keys configured (server.api-key-hashes): binding to 127.0.0.1 instead of {}"
-              + " so that only this machine can connect",
-          bindHost);
+      log()
+          .warn(
+              "no API keys configured (server.api-key-hashes): binding to 127.0.0.1 instead of {}"
+                  + " so that only this machine can connect",
+              bindHost);
       bindHost = "127.0.0.1";
     }
     try {
@@ -110,17 +114,20 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     server = s;
     Thread hook = new Thread(s::stop, "easel-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    LOG.info("Easel serves the OpenAI Images API at {}/v1", s.baseUrl());
-    LOG.info("Easel Studio: {}/", s.baseUrl());
-    LOG.info(
-        loaded.isEmpty()
-            ? "no model loaded: image requests answer 503 until one is (--model NAME|DIR)"
-            : "models: " + String.join(", ", loaded.stream().map(ImageGenerator::name).toList()));
-    LOG.info(
-        s.authenticationEnabled()
-            ? "API keys required ({} configured)"
-            : "authentication is off (no server.api-key-hashes): listening on loopback only",
-        options.apiKeyHashes().size());
+    log().info("Easel serves the OpenAI Images API at {}/v1", s.baseUrl());
+    log().info("Easel Studio: {}/", s.baseUrl());
+    log()
+        .info(
+            loaded.isEmpty()
+                ? "no model loaded: image requests answer 503 until one is (--model NAME|DIR)"
+                : "models: "
+                    + String.join(", ", loaded.stream().map(ImageGenerator::name).toList()));
+    log()
+        .info(
+            s.authenticationEnabled()
+                ? "API keys required ({} configured)"
+                : "authentication is off (no server.api-key-hashes): listening on loopback only",
+            options.apiKeyHashes().size());
     started.countDown();
     try {
       s.awaitStop();
@@ -134,7 +141,8 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
   private List<ImageGenerator> load(List<String> specs, Config config) {
     List<ImageGenerator> loaded = new ArrayList<>();
     if (loader == ModelLoader.NONE) {
-      specs.forEach(m -> LOG.warn("cannot load model '{}': this build has no diffusion engine", m));
+      specs.forEach(
+          m -> log().warn("cannot load model '{}': this build has no diffusion engine", m));
       return loaded;
     }
     for (String m : specs) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the real {@code ./easel} launcher against the packaged jar, as a user would. */
 class LauncherIT {
@@ -44,5 +45,15 @@ class LauncherIT {
     Result r = easel("nosuchcommand");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("nosuchcommand").doesNotContain("\tat ");
+  }
+
+  @Test
+  void verboseLogsDebugLinesInEaselsFormat(@TempDir Path tmp) throws Exception {
+    Result r = easel("--verbose", "random-model", tmp.resolve("m").toString(), "--arch", "tiny");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err())
+        .containsPattern(
+            "(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\[DEBUG\\] EaselCommand - configuration file")
+        .doesNotContain("[main] INFO");
   }
 }
