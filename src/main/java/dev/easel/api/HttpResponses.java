@@ -1,6 +1,8 @@
 package dev.easel.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +19,24 @@ final class HttpResponses {
   static final String STARTED = "easel.started";
   static final String WRITTEN = "easel.written";
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private HttpResponses() {}
+
+  /** The UTF-8 JSON of a body or event, written without an intermediate string. */
+  static byte[] bytes(JsonNode body) {
+    try {
+      return JSON.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("could not write a JSON tree", e);
+    }
+  }
 
   static void json(Context ctx, int status, JsonNode body) {
     common(ctx);
     ctx.status(status);
     ctx.contentType("application/json");
-    ctx.result(ImageResponses.bytes(body));
+    ctx.result(bytes(body));
   }
 
   static void startEventStream(Context ctx) {

@@ -1,6 +1,5 @@
 package dev.easel.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -133,15 +132,6 @@ final class ImageResponses {
     event.put("background", "opaque");
     event.put("output_format", job.outputFormat().apiName());
     return event;
-  }
-
-  /** The UTF-8 JSON of a body, written without an intermediate string. */
-  static byte[] bytes(JsonNode body) {
-    try {
-      return JSON.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("could not write a JSON tree", e);
-    }
   }
 
   /** OpenAI's error envelope. */

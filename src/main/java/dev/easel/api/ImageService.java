@@ -336,7 +336,7 @@ final class ImageService {
   private static void writeEvent(OutputStream out, ObjectNode event) throws IOException {
     out.write(
         ("event: " + event.get("type").asText() + "\ndata: ").getBytes(StandardCharsets.UTF_8));
-    out.write(ImageResponses.bytes(event));
+    out.write(HttpResponses.bytes(event));
     out.write(EVENT_END);
     out.flush();
   }

@@ -1,5 +1,6 @@
 package dev.easel.bench;
 
+import dev.easel.engine.EngineOptions;
 import dev.easel.model.clip.CLIPTextConfig;
 import dev.easel.model.clip.CLIPTextModel;
 import dev.easel.model.onnx.OnnxGraph;
@@ -39,8 +40,7 @@ public final class ComponentBenchmark {
       String component,
       int size,
       int repeat,
-      int winogradLevels,
-      boolean vaeWinograd,
+      EngineOptions engine,
       double peakGflops,
       Consumer<String> log) {
     System.gc(); // the previous component's buffers, so they do not count towards this peak
@@ -56,14 +56,14 @@ public final class ComponentBenchmark {
         UNet2DConditionConfig cfg = UNet2DConditionConfig.sdTurbo();
         graph =
             UNet2DConditionModel.build(
-                cfg, w, AttentionKernel.MULTI_HEAD_ATTENTION, winogradLevels);
+                cfg, w, AttentionKernel.MULTI_HEAD_ATTENTION, engine.winogradLevels());
         inputs.put(UNet2DConditionModel.SAMPLE, FloatTensor.zeros(1, 4, latent, latent));
         inputs.put(
             UNet2DConditionModel.TIMESTEP, new FloatTensor(new long[] {1}, new float[] {999}));
         inputs.put(UNet2DConditionModel.ENCODER_HIDDEN_STATES, FloatTensor.zeros(1, 77, 1024));
       }
       case "vae_decoder" -> {
-        graph = AutoencoderKL.decoder(AutoencoderKLConfig.sd(), w, vaeWinograd);
+        graph = AutoencoderKL.decoder(AutoencoderKLConfig.sd(), w, engine.vaeWinograd());
         inputs.put(AutoencoderKL.LATENT_SAMPLE, FloatTensor.zeros(1, 4, latent, latent));
       }
       case "taesd_decoder" -> {

@@ -5,7 +5,7 @@ import dev.easel.bench.ComponentTiming;
 import dev.easel.bench.MemoryUsage;
 import dev.easel.bench.PeakThroughput;
 import dev.easel.bench.PipelineBenchmark;
-import dev.easel.config.Settings;
+import dev.easel.engine.EngineOptions;
 import dev.easel.engine.ImageGenerator;
 import dev.easel.hub.ModelLocator;
 import dev.easel.runtime.OnnxRuntimes;
@@ -77,6 +77,7 @@ public final class BenchCommand implements Runnable {
             "unknown component '" + c + "'; known: " + String.join(", ", ComponentBenchmark.NAMES));
       }
     }
+    EngineOptions engine = Engines.options(root.config());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     OnnxRuntimes runtimes = new OnnxRuntimes(RuntimeOptions.from(root.config()));
@@ -96,8 +97,7 @@ public final class BenchCommand implements Runnable {
               c,
               size,
               repeat,
-              root.config().getInt(Settings.ENGINE_WINOGRAD_LEVELS),
-              root.config().getBoolean(Settings.ENGINE_VAE_WINOGRAD),
+              engine,
               peak,
               line -> {
                 err.println(line);

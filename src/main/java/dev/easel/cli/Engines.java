@@ -15,11 +15,16 @@ final class Engines {
     return StableDiffusionLoader.load(
         modelDir,
         new dev.easel.runtime.OnnxRuntimes(dev.easel.runtime.RuntimeOptions.from(config)),
-        new EngineOptions(
-            config.getInt(Settings.ENGINE_MAX_BATCH),
-            "taesd".equals(config.get(Settings.ENGINE_DECODER)),
-            (long) config.getInt(Settings.ENGINE_ATTENTION_MEMORY) << 20,
-            config.getInt(Settings.ENGINE_WINOGRAD_LEVELS),
-            config.getBoolean(Settings.ENGINE_VAE_WINOGRAD)));
+        options(config));
+  }
+
+  /** The engine settings of the configuration, checked. */
+  static EngineOptions options(Config config) {
+    return new EngineOptions(
+        config.getInt(Settings.ENGINE_MAX_BATCH),
+        "taesd".equals(config.get(Settings.ENGINE_DECODER)),
+        (long) config.getInt(Settings.ENGINE_ATTENTION_MEMORY) << 20,
+        config.getInt(Settings.ENGINE_WINOGRAD_LEVELS),
+        config.getBoolean(Settings.ENGINE_VAE_WINOGRAD));
   }
 }

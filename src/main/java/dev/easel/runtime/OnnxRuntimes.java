@@ -38,10 +38,10 @@ public final class OnnxRuntimes {
    * of every run, read in place from Easel's buffers: ONNX Runtime copies initializers into memory
    * of its own, which doubles the resident weights and, measured on the SD UNet, made session
    * creation take 10 s instead of 0.3 s (fresh pages are expensive on these VMs) for the same
-   * forward time. Convolution stacks optimised at ORT_ENABLE_ALL keep their weights as
-   * initializers: the blocked NCHWc layout reorders constant weights once, and fed weights would
-   * lose it (TAESD 0.71 s → 0.91 s, VAE decoder 12.3 s → 13.8 s). Other devices get initializers,
-   * copied to the device once.
+   * forward time. Graphs optimised at ORT_ENABLE_ALL with convolutions (TAESD, a VAE built without
+   * Winograd) keep their weights as initializers: the blocked NCHWc layout reorders constant
+   * weights once, and fed weights would lose it (TAESD 0.71 s → 0.91 s, direct VAE decoder 12.3 s →
+   * 13.8 s). Other devices get initializers, copied to the device once.
    */
   public OnnxSession open(OnnxGraph graph) {
     long start = System.nanoTime();

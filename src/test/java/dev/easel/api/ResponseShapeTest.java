@@ -49,7 +49,7 @@ class ResponseShapeTest {
             List.of(BinaryNode.valueOf(new byte[3]), BinaryNode.valueOf(new byte[] {4, 16, 65})),
             1_700_000_000L);
     ImagesResponse parsed =
-        ObjectMappers.jsonMapper().readValue(ImageResponses.bytes(body), ImagesResponse.class);
+        ObjectMappers.jsonMapper().readValue(HttpResponses.bytes(body), ImagesResponse.class);
     parsed.validate();
     assertThat(parsed.created()).isEqualTo(1_700_000_000L);
     assertThat(parsed.data().orElseThrow()).hasSize(2);
@@ -73,7 +73,7 @@ class ResponseShapeTest {
             List.of(BinaryNode.valueOf(new byte[3])),
             1L);
     ImagesResponse parsed =
-        ObjectMappers.jsonMapper().readValue(ImageResponses.bytes(body), ImagesResponse.class);
+        ObjectMappers.jsonMapper().readValue(HttpResponses.bytes(body), ImagesResponse.class);
     parsed.validate();
     assertThat(parsed.data().orElseThrow().get(0).revisedPrompt()).contains("otter");
     assertThat(parsed.usage()).isEmpty();
@@ -92,7 +92,7 @@ class ResponseShapeTest {
             job, plan, new byte[3], r.images().get(0), ImageResponses.usage(job, r, false), 5L);
     ImageGenCompletedEvent parsed =
         ObjectMappers.jsonMapper()
-            .readValue(ImageResponses.bytes(event), ImageGenCompletedEvent.class);
+            .readValue(HttpResponses.bytes(event), ImageGenCompletedEvent.class);
     parsed.validate();
     assertThat(parsed.b64Json()).isEqualTo("AAAA");
     assertThat(event.get("type").asText()).isEqualTo("image_generation.completed");

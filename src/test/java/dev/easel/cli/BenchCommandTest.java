@@ -43,6 +43,14 @@ class BenchCommandTest {
   }
 
   @Test
+  void checksTheEngineSettingsItBuildsWith() {
+    CliRun run = CliRun.of("--set", "engine.winograd-levels=-1", "bench", "--size", "64");
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.err()).contains("engine.winograd-levels must be 0 or more");
+    assertThat(run.out()).doesNotContain("peak:");
+  }
+
+  @Test
   void refusesSizesThatAreNotMultiplesOfEight() {
     CliRun run = CliRun.of("bench", "--size", "100");
     assertThat(run.exitCode()).isEqualTo(2);

@@ -10,8 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The UNet loads on its own thread: a broken component on either side fails the whole load. */
 class StableDiffusionLoaderTest {
@@ -29,19 +30,16 @@ class StableDiffusionLoaderTest {
     return model;
   }
 
-  @Test
-  void aBrokenUnetFailsTheLoadNamingItsFile() throws IOException {
-    Path model = modelWithTruncated("unet");
+  /** The UNet loads on its own thread beside the others; a failure on either side is the load's. */
+  @ParameterizedTest
+  @CsvSource({
+    "unet, unet/diffusion_pytorch_model.safetensors",
+    "text_encoder, text_encoder/model.safetensors"
+  })
+  void aBrokenComponentFailsTheLoadNamingItsFile(String component, String file) throws IOException {
+    Path model = modelWithTruncated(component);
     assertThatThrownBy(() -> TinyModels.load(model, 1))
         .isInstanceOf(SafeTensorsException.class)
-        .hasMessageContaining("unet/diffusion_pytorch_model.safetensors: truncated");
-  }
-
-  @Test
-  void aBrokenTextEncoderFailsTheLoadWhileTheUnetLoadsBesideIt() throws IOException {
-    Path model = modelWithTruncated("text_encoder");
-    assertThatThrownBy(() -> TinyModels.load(model, 1))
-        .isInstanceOf(SafeTensorsException.class)
-        .hasMessageContaining("text_encoder/model.safetensors: truncated");
+        .hasMessageContaining(file + ": truncated");
   }
 }

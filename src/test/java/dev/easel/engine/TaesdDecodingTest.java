@@ -24,14 +24,8 @@ class TaesdDecodingTest {
     GenerationRequest request = Requests.textToImage().n(1).seed(3L).build();
     try (StableDiffusionPipeline vae = TinyModels.load(Architecture.TINY, false);
         StableDiffusionPipeline taesd = TinyModels.loadWithTaesdDecoder(Architecture.TINY)) {
-      RgbaImage a =
-          vae.generate(request, ProgressListener.NONE, new Cancellation()).images().get(0).image();
-      RgbaImage b =
-          taesd
-              .generate(request, ProgressListener.NONE, new Cancellation())
-              .images()
-              .get(0)
-              .image();
+      RgbaImage a = firstImage(vae, request);
+      RgbaImage b = firstImage(taesd, request);
       assertThat(b.width()).isEqualTo(a.width());
       assertThat(b.height()).isEqualTo(a.height());
       assertThat(b.rgba()).isNotEqualTo(a.rgba());
@@ -47,12 +41,7 @@ class TaesdDecodingTest {
             .seed(2L)
             .build();
     try (StableDiffusionPipeline taesd = TinyModels.loadWithTaesdDecoder(Architecture.TINY)) {
-      RgbaImage out =
-          taesd
-              .generate(request, ProgressListener.NONE, new Cancellation())
-              .images()
-              .get(0)
-              .image();
+      RgbaImage out = firstImage(taesd, request);
       assertThat(out.width()).isEqualTo(64);
       assertThat(out.height()).isEqualTo(64);
     }
@@ -75,5 +64,9 @@ class TaesdDecodingTest {
     }
     assertThat(previews).hasSize(2);
     assertThat(previews.get(0).width()).isEqualTo(request.width());
+  }
+
+  private static RgbaImage firstImage(StableDiffusionPipeline p, GenerationRequest request) {
+    return p.generate(request, ProgressListener.NONE, new Cancellation()).images().get(0).image();
   }
 }

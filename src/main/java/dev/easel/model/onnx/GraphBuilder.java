@@ -38,7 +38,7 @@ public final class GraphBuilder {
   private final Weights weights;
   private final GraphProto.Builder graph = GraphProto.newBuilder();
   private final Map<String, ByteBuffer> external = new LinkedHashMap<>();
-  private int winogradTile;
+  private Winograd winograd;
   private long winogradMaxInputChannels;
   private int counter;
 
@@ -109,10 +109,7 @@ public final class GraphBuilder {
    * channels (the tile transforms hold 2.25 to 4 times the input).
    */
   public void useWinograd(int tile, long maxInputChannels) {
-    if (tile != 0) {
-      Winograd.ofTile(tile);
-    }
-    winogradTile = tile;
+    winograd = tile == 0 ? null : Winograd.ofTile(tile);
     winogradMaxInputChannels = maxInputChannels;
   }
 
@@ -284,12 +281,12 @@ public final class GraphBuilder {
       int stride,
       int padding,
       boolean bias) {
-    if (winogradTile > 0
+    if (winograd != null
         && in <= winogradMaxInputChannels
         && kernel == 3
         && stride == 1
         && padding == 1) {
-      return conv2dWinograd(x, prefix, in, out, bias, winogradTile);
+      return conv2dWinograd(x, prefix, in, out, bias, winograd);
     }
     String w = weight(prefix + ".weight", out, in, kernel, kernel);
     List<String> inputs = bias ? List.of(x, w, weight(prefix + ".bias", out)) : List.of(x, w);
@@ -308,8 +305,9 @@ public final class GraphBuilder {
    * batched matrix product over the n² tile positions, and the output transform a second small
    * product followed by DepthToSpace. Sizes that are not a multiple of m are padded and cropped.
    */
-  public String conv2dWinograd(String x, String prefix, long in, long out, boolean bias, int tile) {
-    Winograd w = Winograd.ofTile(tile);
+  public String conv2dWinograd(
+      String x, String prefix, long in, long out, boolean bias, Winograd w) {
+    int tile = w.m();
     int n = w.n();
     long k2 = (long) n * n;
     ByteBuffer g = weights.float32(prefix + ".weight", out, in, 3, 3);

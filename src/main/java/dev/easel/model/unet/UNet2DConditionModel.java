@@ -186,7 +186,7 @@ public final class UNet2DConditionModel {
   /**
    * F(4×4, 3×3) at the full latent size, F(2×2, 3×3) below: F(4×4) filters take 4 times the direct
    * filter memory instead of 16/9, which the first level's 320-channel filters afford (SD-Turbo at
-   * 512²: 0.17 s for 0.15 GB) and the second level's 640-channel ones do not (0.11 s for 0.46 GB,
+   * 512²: 0.17 s for 0.15 GB) and the second level's 640-channel ones do not (0.11 s for 0.56 GB,
    * past 1.5 times the weights at peak).
    */
   private static int tileAt(int level, int winogradLevels) {

@@ -9,9 +9,8 @@ import dev.easel.runtime.FloatTensor;
 import dev.easel.runtime.OnnxRuntimes;
 import dev.easel.runtime.OnnxSession;
 import dev.easel.runtime.RuntimeOptions;
-import java.nio.ByteBuffer;
+import dev.easel.testing.ShapeRecorder;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,35 +24,8 @@ class CLIPTextParameterCountTest {
   private static final long VIT_H_23_LAYERS = 340_387_840L;
   private static final long BIG_G_WITH_PROJECTION = 694_659_840L;
 
-  /** Records the shapes a builder asks for without allocating them. */
-  private static final class ShapeRecordingWeights implements Weights {
-    final Map<String, long[]> shapes = new LinkedHashMap<>();
-
-    @Override
-    public ByteBuffer float32(String key, long... shape) {
-      shapes.put(key, shape.clone());
-      return ByteBuffer.allocate(0);
-    }
-
-    @Override
-    public boolean contains(String key) {
-      return shapes.containsKey(key);
-    }
-
-    @Override
-    public String source() {
-      return "shapes only";
-    }
-
-    long parameters() {
-      return shapes.values().stream()
-          .mapToLong(s -> Arrays.stream(s).reduce(1, (a, b) -> a * b))
-          .sum();
-    }
-  }
-
   private static long count(CLIPTextConfig cfg) {
-    ShapeRecordingWeights w = new ShapeRecordingWeights();
+    ShapeRecorder w = new ShapeRecorder();
     build(cfg, w);
     return w.parameters();
   }

@@ -81,7 +81,7 @@ class GraphBuilderTest {
             run(
                 new long[] {2, 5, h, w},
                 x,
-                (g, in) -> g.conv2dWinograd(in, "wconv" + bias, 5, 3, bias, tile));
+                (g, in) -> g.conv2dWinograd(in, "wconv" + bias, 5, 3, bias, Winograd.ofTile(tile)));
         float[] b = bias ? w("wconv" + bias + ".bias", 3) : new float[3];
         double[] expected =
             Reference.conv2d(
