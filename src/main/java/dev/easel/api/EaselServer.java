@@ -68,7 +68,7 @@ public final class EaselServer implements AutoCloseable {
     this.models = models;
     this.clock = clock;
     this.keys = new ApiKeys(options.apiKeyHashes());
-    this.queue = new GenerationQueue(options.queueSize(), metrics);
+    this.queue = new GenerationQueue(options.queueSize(), options.generationNice(), metrics);
     this.store =
         new SignedUrlStore(options.storeDir(), options.urlSecret(), options.urlTtl(), clock);
     this.images =

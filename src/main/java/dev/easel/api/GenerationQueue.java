@@ -6,6 +6,7 @@ import dev.easel.engine.GenerationResult;
 import dev.easel.engine.ImageGenerator;
 import dev.easel.engine.ProgressListener;
 import dev.easel.image.RgbaImage;
+import dev.easel.runtime.ThreadPriority;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,7 +23,11 @@ final class GenerationQueue implements AutoCloseable {
   private final Metrics metrics;
   private final AtomicLong averageMillis = new AtomicLong(10_000);
 
-  GenerationQueue(int capacity, Metrics metrics) {
+  /**
+   * @param nice niceness of the worker thread, below the HTTP threads so that they get the CPU at
+   *     once while a generation runs
+   */
+  GenerationQueue(int capacity, int nice, Metrics metrics) {
     this.metrics = metrics;
     this.worker =
         new ThreadPoolExecutor(
@@ -32,7 +37,13 @@ final class GenerationQueue implements AutoCloseable {
             TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(Math.max(1, capacity)),
             r -> {
-              Thread t = new Thread(r, "easel-generation-worker");
+              Thread t =
+                  new Thread(
+                      () -> {
+                        ThreadPriority.lowerCurrentThread(nice);
+                        r.run();
+                      },
+                      "easel-generation-worker");
               t.setDaemon(true);
               return t;
             });

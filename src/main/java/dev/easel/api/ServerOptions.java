@@ -31,6 +31,7 @@ import java.util.Map;
  * @param urlTtl how long image URLs stay valid
  * @param publicUrl base of returned URLs, or empty to use the request's Host
  * @param shutdownTimeout how long {@link EaselServer#stop()} waits for requests in flight
+ * @param generationNice niceness of the generation worker thread (runtime.nice)
  */
 public record ServerOptions(
     String host,
@@ -46,7 +47,8 @@ public record ServerOptions(
     byte[] urlSecret,
     Duration urlTtl,
     String publicUrl,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    int generationNice) {
 
   public ServerOptions {
     apiKeyHashes = List.copyOf(apiKeyHashes);
@@ -98,7 +100,8 @@ public record ServerOptions(
         key,
         Duration.ofMinutes(config.getInt(Settings.STORE_URL_TTL_MINUTES)),
         config.get(Settings.SERVER_PUBLIC_URL),
-        Duration.ofSeconds(config.getInt(Settings.SERVER_SHUTDOWN_TIMEOUT)));
+        Duration.ofSeconds(config.getInt(Settings.SERVER_SHUTDOWN_TIMEOUT)),
+        dev.easel.runtime.RuntimeOptions.from(config).nice());
   }
 
   public ServerOptions withAddress(String host, int port) {
@@ -116,6 +119,7 @@ public record ServerOptions(
         urlSecret,
         urlTtl,
         publicUrl,
-        shutdownTimeout);
+        shutdownTimeout,
+        generationNice);
   }
 }

@@ -74,10 +74,15 @@ public final class Config {
     String where = "'" + s.key() + "' (from " + from + ")";
     switch (s.type()) {
       case INT -> {
+        int n;
         try {
-          Integer.parseInt(v.trim());
+          n = Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
           throw new ConfigException(where + " must be a whole number, got '" + v + "'");
+        }
+        if (n < s.min() || n > s.max()) {
+          throw new ConfigException(
+              where + " must be from " + s.min() + " to " + s.max() + ", got '" + v + "'");
         }
       }
       case DOUBLE -> {

@@ -4,10 +4,16 @@ import java.util.List;
 
 /**
  * One configuration key: its name in the file (dotted), its environment variable, its default and,
- * for enumerations, the values it allows.
+ * for enumerations, the values it allows; for whole numbers, the range.
  */
 public record Setting(
-    String key, Type type, String defaultValue, List<String> allowed, String help) {
+    String key,
+    Type type,
+    String defaultValue,
+    List<String> allowed,
+    int min,
+    int max,
+    String help) {
 
   /** The kinds of value a setting holds. */
   public enum Type {
@@ -26,10 +32,22 @@ public record Setting(
   }
 
   static Setting of(String key, Type type, String defaultValue, String help) {
-    return new Setting(key, type, defaultValue, List.of(), help);
+    return new Setting(
+        key, type, defaultValue, List.of(), Integer.MIN_VALUE, Integer.MAX_VALUE, help);
+  }
+
+  static Setting between(String key, int defaultValue, int min, int max, String help) {
+    return new Setting(key, Type.INT, Integer.toString(defaultValue), List.of(), min, max, help);
   }
 
   static Setting oneOf(String key, String defaultValue, List<String> allowed, String help) {
-    return new Setting(key, Type.ENUM, defaultValue, List.copyOf(allowed), help);
+    return new Setting(
+        key,
+        Type.ENUM,
+        defaultValue,
+        List.copyOf(allowed),
+        Integer.MIN_VALUE,
+        Integer.MAX_VALUE,
+        help);
   }
 }

@@ -32,6 +32,15 @@ public final class Settings {
           INT,
           "0",
           "Intra-op threads per ONNX Runtime session; 0 uses every core.");
+  public static final Setting RUNTIME_NICE =
+      Setting.between(
+          "runtime.nice",
+          10,
+          0,
+          19,
+          "Linux niceness (0-19) of the threads that run models (ONNX Runtime's and the server's"
+              + " generation worker), so that HTTP requests and the rest of the machine get the CPU"
+              + " first while an image is generated; 0 keeps normal priority.");
   public static final Setting MODELS_DIR =
       Setting.of(
           "models.dir", PATH, "", "Folder holding local models; empty uses ~/.cache/easel/models.");
@@ -205,6 +214,7 @@ public final class Settings {
             SERVER_PORT,
             RUNTIME_DEVICE,
             RUNTIME_THREADS,
+            RUNTIME_NICE,
             MODELS_DIR,
             HUB_ENDPOINT,
             HUB_CACHE_DIR,

@@ -62,7 +62,7 @@ public final class OnnxRuntimes {
         so.addExternalInitializers(new LinkedHashMap<>(weights));
       }
       byte[] model = (feedWeights ? graph.withWeightsAsInputs() : graph.model()).toByteArray();
-      OrtSession session = env.createSession(model, so);
+      OrtSession session = createSession(() -> env.createSession(model, so));
       LOG.debug(
           "loaded {} ({} MB of weights) in {} ms",
           graph.name(),
@@ -79,11 +79,19 @@ public final class OnnxRuntimes {
   public OnnxSession open(Path modelFile) {
     try (OrtSession.SessionOptions so =
         sessionOptions(OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
-      OrtSession session = env.createSession(modelFile.toString(), so);
+      OrtSession session = createSession(() -> env.createSession(modelFile.toString(), so));
       return new OnnxSession(modelFile.toString(), env, session, Map.of(), false);
     } catch (OrtException e) {
       throw new InferenceException("cannot load " + modelFile + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Sessions are created on a lowered thread: the intra-op threads ONNX Runtime starts inherit it.
+   */
+  private OrtSession createSession(ThreadPriority.Action<OrtSession, OrtException> create)
+      throws OrtException {
+    return ThreadPriority.onLoweredThread(options.nice(), create);
   }
 
   private static long[] shapeOf(OnnxGraph graph, String name) {

@@ -8,15 +8,24 @@ import dev.easel.config.Settings;
  *
  * @param device execution provider
  * @param threads intra-op threads per session; 0 means one per core
+ * @param nice Linux niceness (0..19) of the threads that run models; 0 leaves them as they are
  */
-public record RuntimeOptions(Device device, int threads) {
+public record RuntimeOptions(Device device, int threads, int nice) {
+  public RuntimeOptions {
+    if (nice < 0 || nice > 19) {
+      throw new IllegalArgumentException("runtime.nice must be from 0 to 19, not " + nice);
+    }
+  }
+
   public static RuntimeOptions from(Config config) {
     return new RuntimeOptions(
-        Device.parse(config.get(Settings.RUNTIME_DEVICE)), config.getInt(Settings.RUNTIME_THREADS));
+        Device.parse(config.get(Settings.RUNTIME_DEVICE)),
+        config.getInt(Settings.RUNTIME_THREADS),
+        config.getInt(Settings.RUNTIME_NICE));
   }
 
   public static RuntimeOptions cpu() {
-    return new RuntimeOptions(Device.CPU, 0);
+    return new RuntimeOptions(Device.CPU, 0, 0);
   }
 
   public int effectiveThreads() {

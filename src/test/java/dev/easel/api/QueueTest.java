@@ -2,7 +2,9 @@ package dev.easel.api;
 
 import static dev.easel.api.ApiErrorAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.easel.testing.ThreadNiceness;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -62,6 +64,16 @@ class QueueTest {
       assertThat(Long.parseLong(rejected.header("Retry-After"))).isPositive();
       assertImage(running.get(60, TimeUnit.SECONDS));
       assertImage(queued.get(60, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void theGenerationWorkerRunsAtTheConfiguredNiceness() throws Exception {
+    assumeTrue(ThreadNiceness.available(), "needs Linux's /proc and renice");
+    try (var s = TestServers.withTinyModel(Map.of("runtime.nice", "6"))) {
+      assertImage(postAsync(s, SLOW).get(60, TimeUnit.SECONDS));
+      assertThat(ThreadNiceness.named("easel-generation-worker")).containsValue(6);
+      assertThat(ThreadNiceness.named("JettyServerThreadPool")).isNotEmpty().doesNotContainValue(6);
     }
   }
 

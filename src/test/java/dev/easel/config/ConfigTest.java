@@ -44,6 +44,16 @@ class ConfigTest {
   }
 
   @Test
+  void wholeNumbersOutsideTheirRangeAreRefused() {
+    assertThatThrownBy(() -> Config.load(null, Map.of(), Map.of("runtime.nice", "20")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'runtime.nice' (from command line) must be from 0 to 19, got '20'");
+    assertThat(
+            Config.load(null, Map.of(), Map.of("runtime.nice", "19")).getInt(Settings.RUNTIME_NICE))
+        .isEqualTo(19);
+  }
+
+  @Test
   void unknownKeysInTheFileAreRefused() throws Exception {
     Path file = dir.resolve("easel.yaml");
     Files.writeString(file, "server:\n  prot: 1\n");

@@ -21,7 +21,8 @@ public final class TinyModels {
   private static final Map<String, Path> FOLDERS = new ConcurrentHashMap<>();
 
   /** One thread per session: tiny graphs gain nothing from more, and test JVMs run side by side. */
-  private static final OnnxRuntimes RUNTIMES = new OnnxRuntimes(new RuntimeOptions(Device.CPU, 1));
+  private static final OnnxRuntimes RUNTIMES =
+      new OnnxRuntimes(new RuntimeOptions(Device.CPU, 1, 0));
 
   private TinyModels() {}
 

@@ -1,13 +1,17 @@
 package dev.easel.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.easel.model.onnx.GraphBuilder;
 import dev.easel.model.onnx.OnnxGraph;
 import dev.easel.model.weights.RandomWeights;
+import dev.easel.testing.ThreadNiceness;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class OnnxRuntimesTest {
@@ -35,6 +39,23 @@ class OnnxRuntimesTest {
       w.put(2, 42f);
       assertThat(s.runSingle(input).data()).containsExactly(before[0], before[1], 42f, before[3]);
     }
+  }
+
+  @Test
+  void sessionsStartTheirIntraOpThreadsAtTheConfiguredNiceness() {
+    assumeTrue(ThreadNiceness.available(), "needs Linux's /proc and renice");
+    int mine = ThreadNiceness.ofCurrentThread();
+    Set<Long> before = ThreadNiceness.all().keySet();
+    OnnxRuntimes lowered = new OnnxRuntimes(new RuntimeOptions(Device.CPU, 2, 7));
+    try (OnnxSession s = lowered.open(scale())) {
+      s.runSingle(Map.of("x", new FloatTensor(new long[] {1, 4}, new float[4])));
+      Map<Long, Integer> started = new TreeMap<>(ThreadNiceness.all());
+      started.keySet().removeAll(before);
+      assertThat(started).isNotEmpty().allSatisfy((tid, nice) -> assertThat(nice).isEqualTo(7));
+    }
+    assertThat(ThreadNiceness.ofCurrentThread())
+        .as("the caller keeps its priority")
+        .isEqualTo(mine);
   }
 
   @Test
