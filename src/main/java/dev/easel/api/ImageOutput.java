@@ -18,11 +18,14 @@ import java.util.Map;
 final class ImageOutput {
   private ImageOutput() {}
 
-  static byte[] encode(GeneratedImage image, GenerationPlan plan, String modelName) {
+  static byte[] encode(
+      GeneratedImage image, GenerationPlan plan, String modelName, String sampler) {
     ImageJob job = plan.job();
     Map<String, String> text =
         job.outputFormat() == OutputFormat.PNG
-            ? Map.of(GenerationParameters.PNG_KEYWORD, parameters(image, plan, modelName).format())
+            ? Map.of(
+                GenerationParameters.PNG_KEYWORD,
+                parameters(image, plan, modelName, sampler).format())
             : Map.of();
     return ImageEncoder.encode(image.image(), job.outputFormat(), job.compression(), text);
   }
@@ -37,7 +40,8 @@ final class ImageOutput {
     return format == OutputFormat.JPEG ? "jpg" : format.apiName();
   }
 
-  static GenerationParameters parameters(GeneratedImage image, GenerationPlan plan, String model) {
+  static GenerationParameters parameters(
+      GeneratedImage image, GenerationPlan plan, String model, String sampler) {
     GenerationRequest r = plan.request();
     Map<String, String> extra = new LinkedHashMap<>();
     extra.put("Mode", r.mode().name().toLowerCase(Locale.ROOT));
@@ -51,7 +55,7 @@ final class ImageOutput {
         r.prompt(),
         r.negativePrompt(),
         r.steps(),
-        r.scheduler() != null ? r.scheduler() : "model default",
+        sampler,
         r.guidanceScale(),
         image.seed(),
         plan.width(),

@@ -202,7 +202,7 @@ final class ImageService {
       GeneratedImage image =
           new GeneratedImage(plan.toResponseSize(generated.image()), generated.seed());
       images.add(image);
-      byte[] bytes = ImageOutput.encode(image, plan, generator.name());
+      byte[] bytes = ImageOutput.encode(image, plan, generator.name(), result.sampler());
       encoded.add(
           job.responseFormat().equals("url")
               ? TextNode.valueOf(
@@ -216,7 +216,8 @@ final class ImageService {
         ImageResponses.imagesResponse(
             job,
             plan,
-            new GenerationResult(images, result.promptTokens(), result.promptChunked()),
+            new GenerationResult(
+                images, result.promptTokens(), result.promptChunked(), result.sampler()),
             encoded,
             clock.instant().getEpochSecond()));
   }
@@ -318,7 +319,7 @@ final class ImageService {
         ObjectNode usage =
             ImageResponses.usage(
                 i == 0 ? result.promptTokens() : 0, i == 0 ? inputImages : 0, output, false);
-        byte[] encoded = ImageOutput.encode(image, plan, generator.name());
+        byte[] encoded = ImageOutput.encode(image, plan, generator.name(), result.sampler());
         writeEvent(out, ImageResponses.completedEvent(job, plan, encoded, image, usage, created));
       }
       out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));

@@ -106,7 +106,7 @@ final class GenerationRunner {
                 prompt,
                 o.negative,
                 o.steps == null ? generator.capabilities().defaultSteps() : o.steps,
-                o.scheduler == null ? "default" : o.scheduler,
+                result.sampler(),
                 guidance(o, mode, generator),
                 img.seed(),
                 size[0],

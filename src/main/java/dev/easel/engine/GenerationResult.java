@@ -9,9 +9,11 @@ import java.util.List;
  * @param promptTokens tokens the prompt used (for usage reporting)
  * @param promptChunked true when the prompt was longer than one 75-token window and was encoded in
  *     chunks
+ * @param sampler the scheduler that ran, by its infotext name ({@code Euler a}, {@code DPM++ 2M
+ *     Karras})
  */
 public record GenerationResult(
-    List<GeneratedImage> images, int promptTokens, boolean promptChunked) {
+    List<GeneratedImage> images, int promptTokens, boolean promptChunked, String sampler) {
   public GenerationResult {
     images = List.copyOf(images);
   }

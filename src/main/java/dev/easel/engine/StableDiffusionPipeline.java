@@ -76,6 +76,7 @@ public final class StableDiffusionPipeline implements ImageGenerator {
   public synchronized GenerationResult generate(
       GenerationRequest request, ProgressListener progress, Cancellation cancel) {
     Plan plan = Plan.of(request, capabilities);
+    String sampler = scheduler(request).infotextName();
     long base = request.seed() != null ? request.seed() : SEEDS.nextLong(1L << 32);
     Conditioning[] cond = text.encode(plan.prompt(), request.negativePrompt(), plan.guidance() > 1);
     List<GeneratedImage> images = new ArrayList<>();
@@ -93,7 +94,12 @@ public final class StableDiffusionPipeline implements ImageGenerator {
         images.add(new GeneratedImage(out.get(k), seeds[k]));
       }
     }
-    return new GenerationResult(images, cond[0].tokens(), cond[0].chunked());
+    return new GenerationResult(images, cond[0].tokens(), cond[0].chunked(), sampler);
+  }
+
+  private Scheduler scheduler(GenerationRequest request) {
+    return Schedulers.create(
+        request.scheduler() != null ? request.scheduler() : defaultScheduler, schedulerConfig);
   }
 
   private List<RgbaImage> run(
@@ -104,9 +110,7 @@ public final class StableDiffusionPipeline implements ImageGenerator {
       ProgressListener progress,
       Cancellation cancel,
       int firstIndex) {
-    Scheduler scheduler =
-        Schedulers.create(
-            request.scheduler() != null ? request.scheduler() : defaultScheduler, schedulerConfig);
+    Scheduler scheduler = scheduler(request);
     DenoisingLoop loop =
         new DenoisingLoop(
             unet,

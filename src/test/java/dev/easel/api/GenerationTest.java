@@ -72,6 +72,7 @@ class GenerationTest {
     assertThat(params.width()).isEqualTo(256);
     assertThat(params.model()).isEqualTo(TestServers.tinyModel().name());
     assertThat(params.extra()).containsEntry("Generated size", "64x64");
+    assertThat(params.sampler()).as("the model's own scheduler").isEqualTo("Euler a");
 
     String tampered = url.replace("signature=", "signature=A");
     assertThat(Http.get(tampered).status()).isEqualTo(404);

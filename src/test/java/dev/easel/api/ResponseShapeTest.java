@@ -33,7 +33,7 @@ class ResponseShapeTest {
         java.util.stream.IntStream.range(0, n)
             .mapToObj(k -> new GeneratedImage(RgbaImage.blank(side, side), 42 + k))
             .toList();
-    return new GenerationResult(images, 7, false);
+    return new GenerationResult(images, 7, false, "Euler a");
   }
 
   @Test

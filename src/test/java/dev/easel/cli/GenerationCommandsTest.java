@@ -114,6 +114,7 @@ class GenerationCommandsTest {
       assertThat(p.height()).isEqualTo(48);
       assertThat(p.cfgScale()).isEqualTo(7.5);
       assertThat(p.model()).isEqualTo("tiny");
+      assertThat(p.sampler()).as("the model's own scheduler").isEqualTo("Euler a");
     }
     Path again = tmp.resolve("again.png");
     CliRun second =
@@ -132,6 +133,20 @@ class GenerationCommandsTest {
             "fog");
     assertThat(second.exitCode()).as(second.err()).isZero();
     assertThat(read(again).rgba()).isEqualTo(read(tmp.resolve("out-2.png")).rgba());
+    CliRun karras =
+        easel(
+            "generate",
+            "a lighthouse at dusk",
+            "-o",
+            tmp.resolve("karras.png").toString(),
+            "--size",
+            "32x48",
+            "--steps",
+            "2",
+            "--scheduler",
+            "dpmpp_2m_karras");
+    assertThat(karras.exitCode()).as(karras.err()).isZero();
+    assertThat(parameters(tmp.resolve("karras.png")).sampler()).isEqualTo("DPM++ 2M Karras");
   }
 
   @Test

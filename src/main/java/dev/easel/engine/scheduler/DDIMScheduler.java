@@ -30,6 +30,11 @@ public final class DDIMScheduler extends AbstractScheduler {
   }
 
   @Override
+  public String infotextName() {
+    return "DDIM";
+  }
+
+  @Override
   public String className() {
     return "DDIMScheduler";
   }

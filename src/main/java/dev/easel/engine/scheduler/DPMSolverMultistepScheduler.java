@@ -65,6 +65,11 @@ public final class DPMSolverMultistepScheduler extends AbstractScheduler {
   }
 
   @Override
+  public String infotextName() {
+    return "DPM++ " + solverOrder + "M" + (karras ? " Karras" : "");
+  }
+
+  @Override
   public String className() {
     return "DPMSolverMultistepScheduler";
   }

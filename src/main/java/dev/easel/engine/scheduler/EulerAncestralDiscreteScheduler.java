@@ -17,6 +17,11 @@ public final class EulerAncestralDiscreteScheduler extends SigmaScheduler {
   }
 
   @Override
+  public String infotextName() {
+    return "Euler a";
+  }
+
+  @Override
   public String className() {
     return "EulerAncestralDiscreteScheduler";
   }

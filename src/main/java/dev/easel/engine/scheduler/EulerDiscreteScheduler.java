@@ -38,6 +38,11 @@ public final class EulerDiscreteScheduler extends SigmaScheduler {
   }
 
   @Override
+  public String infotextName() {
+    return "Euler";
+  }
+
+  @Override
   public String className() {
     return "EulerDiscreteScheduler";
   }

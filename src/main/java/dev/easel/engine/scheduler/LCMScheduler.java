@@ -37,6 +37,11 @@ public final class LCMScheduler extends AbstractScheduler {
   }
 
   @Override
+  public String infotextName() {
+    return "LCM";
+  }
+
+  @Override
   public String className() {
     return "LCMScheduler";
   }

@@ -30,6 +30,12 @@ public interface Scheduler {
   String className();
 
   /**
+   * The sampler's name in the infotext the web UIs write and read, e.g. {@code Euler a} or {@code
+   * DPM++ 2M Karras}.
+   */
+  String infotextName();
+
+  /**
    * Computes the schedule for {@code steps} denoising steps and resets the loop state.
    *
    * @throws IllegalArgumentException if the step count is below 1 or too large for this scheduler

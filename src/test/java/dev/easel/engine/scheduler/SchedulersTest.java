@@ -25,6 +25,16 @@ class SchedulersTest {
   }
 
   @Test
+  void eachSchedulerHasItsWebUiSamplerName() {
+    assertThat(Schedulers.NAMES.stream().map(n -> Schedulers.create(n, SD15).infotextName()))
+        .containsExactly("DDIM", "Euler", "Euler a", "DPM++ 2M", "DPM++ 2M Karras", "LCM");
+    assertThat(
+            Schedulers.create("DPMSolverMultistepScheduler", SD15.with("solver_order", 1))
+                .infotextName())
+        .isEqualTo("DPM++ 1M");
+  }
+
+  @Test
   void switchingClassKeepsTheModelsTrainingSchedule() {
     // DDIM from SD 2.1's config keeps v_prediction and steps_offset: its leading schedule ends at
     // 1.
