@@ -362,13 +362,19 @@ public final class GraphBuilder {
     return bias ? add(y, weight(prefix + ".bias", out)) : y;
   }
 
-  /** nn.LayerNorm over the last axis. */
+  /**
+   * nn.LayerNorm over the last axis, as instance normalization of one-channel rows followed by the
+   * affine transform. ONNX Runtime's CPU LayerNormalization accumulates in double: measured 3.3 ms
+   * for a [4096, 320] input against 0.77 ms this way (0.21 against 0.05 ms for CLIP's [77, 1024]),
+   * same results to float rounding.
+   */
   public String layerNorm(String x, String prefix, long dim, double eps) {
-    return op(
-        "LayerNormalization",
-        List.of(x, weight(prefix + ".weight", dim), weight(prefix + ".bias", dim)),
-        Attr.of("axis", -1L),
-        Attr.of("epsilon", eps));
+    String rows = reshape(x, -1, 1, dim);
+    String one = constant(new long[] {1}, 1f);
+    String zero = constant(new long[] {1}, 0f);
+    String normed = op("InstanceNormalization", List.of(rows, one, zero), Attr.of("epsilon", eps));
+    String back = op("Reshape", List.of(normed, shape(x)));
+    return add(mul(back, weight(prefix + ".weight", dim)), weight(prefix + ".bias", dim));
   }
 
   /**
