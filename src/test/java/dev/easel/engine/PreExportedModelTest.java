@@ -2,9 +2,12 @@ package dev.easel.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.onnx.proto.OnnxMl;
 import dev.easel.model.Architecture;
 import dev.easel.model.ComponentLoader;
 import dev.easel.model.export.ModelExporter;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +36,13 @@ class PreExportedModelTest {
     }
     for (String m : models) {
       assertThat(ComponentLoader.isPreExported(exported.resolve(m))).as(m).isTrue();
+      try (InputStream in = Files.newInputStream(exported.resolve(m).resolve("model.onnx"))) {
+        OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(in);
+        assertThat(model.getGraph().getNodeList())
+            .as("%s uses standard ONNX operators only, for other runtimes", m)
+            .allSatisfy(n -> assertThat(n.getDomain()).isEmpty());
+        assertThat(model.getOpsetImportList()).extracting(o -> o.getDomain()).containsOnly("");
+      }
     }
     assertThat(written).containsAll(models);
     assertThat(exported.resolve("vae")).doesNotExist();

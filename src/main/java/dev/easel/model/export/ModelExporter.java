@@ -78,8 +78,7 @@ public final class ModelExporter {
   private static void unet(ComponentConfig c, Weights w, GraphSink sink) throws IOException {
     sink.accept(
         "",
-        UNet2DConditionModel.build(
-            UNet2DConditionConfig.from(c), w, AttentionKernel.MULTI_HEAD_ATTENTION, 0));
+        UNet2DConditionModel.build(UNet2DConditionConfig.from(c), w, AttentionKernel.MATMUL, 0));
   }
 
   private static void clipTextModel(ComponentConfig c, Weights w, GraphSink sink)

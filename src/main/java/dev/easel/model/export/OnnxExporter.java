@@ -19,10 +19,10 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Writes a built graph as a standalone ONNX model: {@code model.onnx} plus its weights as ONNX
- * external data in {@code model.onnx_data}, every initializer's {@code external_data} (location,
- * offset, length) filled in. The folder is written under a temporary name and moved into place
- * complete, so a failed export leaves nothing behind.
+ * Writes a built graph as a standalone ONNX model in standard operators ({@link StandardOps}):
+ * {@code model.onnx} plus its weights as ONNX external data in {@code model.onnx_data}, every
+ * initializer's {@code external_data} (location, offset, length) filled in. The folder is written
+ * under a temporary name and moved into place complete, so a failed export leaves nothing behind.
  */
 public final class OnnxExporter {
   /** The external data file beside {@code model.onnx}. */
@@ -55,7 +55,7 @@ public final class OnnxExporter {
 
   /** Writes {@code model.onnx} and {@code model.onnx_data} into the existing folder {@code dir}. */
   static void writeInto(OnnxGraph graph, Path dir) throws IOException {
-    ModelProto.Builder model = graph.model().toBuilder();
+    ModelProto.Builder model = StandardOps.of(graph.model()).toBuilder();
     boolean anyExternal = false;
     try (FileChannel data =
         FileChannel.open(

@@ -8,6 +8,8 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.easel.model.ComponentLoader;
+import dev.easel.model.onnx.Attr;
+import dev.easel.model.onnx.GraphBuilder;
 import dev.easel.model.onnx.OnnxGraph;
 import dev.easel.model.safetensors.DType;
 import dev.easel.model.vae.AutoencoderKL;
@@ -170,6 +172,22 @@ class OnnxExporterTest {
     try (Stream<Path> s = Files.list(tmp)) {
       assertThat(s.map(p -> p.getFileName().toString()).toList()).isEqualTo(List.of("vae_decoder"));
     }
+  }
+
+  @Test
+  void contribOperatorsWithoutAStandardFormAreRefusedAndNothingIsWritten(@TempDir Path tmp) {
+    GraphBuilder g = new GraphBuilder("attention", new RandomWeights(3));
+    String x = g.input("x", 1L, 4L, 8L);
+    g.output(
+        "y",
+        g.op("com.microsoft", "MultiHeadAttention", List.of(x, x, x), Attr.of("num_heads", 2L)),
+        1L,
+        4L,
+        8L);
+    OnnxGraph graph = g.build();
+    assertThatThrownBy(() -> OnnxExporter.write(graph, tmp.resolve("unet")))
+        .hasMessageContaining("no standard ONNX form for com.microsoft.MultiHeadAttention");
+    assertThat(tmp).isEmptyDirectory();
   }
 
   @Test
