@@ -15,6 +15,8 @@ import dev.easel.image.ImageDecoder;
 import dev.easel.image.ImageEncoder;
 import dev.easel.image.OutputFormat;
 import dev.easel.image.RgbaImage;
+import dev.easel.runtime.RuntimeOptions;
+import dev.easel.runtime.ThreadPriority;
 import dev.easel.store.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -91,7 +93,10 @@ final class GenerationRunner {
       ProgressBar bar = new ProgressBar(err, config.getBoolean(Settings.CLI_PROGRESS));
       GenerationResult result;
       try {
-        result = generator.generate(request, bar, new Cancellation());
+        result =
+            ThreadPriority.onLoweredThread(
+                RuntimeOptions.from(config).nice(),
+                () -> generator.generate(request, bar, new Cancellation()));
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       } finally {

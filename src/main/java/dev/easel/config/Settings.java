@@ -38,8 +38,8 @@ public final class Settings {
           10,
           0,
           19,
-          "Linux niceness (0-19) of the threads that run models (ONNX Runtime's and the server's"
-              + " generation worker), so that HTTP requests and the rest of the machine get the CPU"
+          "Linux niceness (0-19) of the threads that run models (ONNX Runtime's, the server's"
+              + " generation worker, generate/edit/vary/bench), so that HTTP requests and the rest of the machine get the CPU"
               + " first while an image is generated; 0 keeps normal priority.");
   public static final Setting MODELS_DIR =
       Setting.of(
