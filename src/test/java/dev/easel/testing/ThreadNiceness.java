@@ -1,5 +1,6 @@
 package dev.easel.testing;
 
+import dev.easel.runtime.ThreadPriority;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,19 +15,29 @@ public final class ThreadNiceness {
 
   private ThreadNiceness() {}
 
-  /** Whether threads can be seen and reniced here (Linux with {@code renice}). */
+  /**
+   * Whether this system lets Easel lower a thread's priority and shows it (Linux with {@code
+   * renice}, a kernel or sandbox that honours per-thread niceness): tried on a throwaway thread.
+   */
   public static boolean available() {
     if (!Files.isDirectory(TASKS)) {
       return false;
     }
+    int[] seen = {-1};
+    Thread probe =
+        new Thread(
+            () -> {
+              ThreadPriority.lowerCurrentThread(1);
+              seen[0] = ofCurrentThread();
+            });
+    probe.start();
     try {
-      return new ProcessBuilder("renice", "--version").start().waitFor() == 0;
-    } catch (IOException e) {
-      return false;
+      probe.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
     }
+    return seen[0] == 1;
   }
 
   /** The calling thread's niceness. */
