@@ -35,7 +35,7 @@ final class GenerationQueue implements AutoCloseable {
             1,
             0,
             TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(Math.max(1, capacity)),
+            new ArrayBlockingQueue<>(capacity),
             r -> {
               Thread t =
                   new Thread(

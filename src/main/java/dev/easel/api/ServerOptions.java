@@ -74,11 +74,6 @@ public record ServerOptions(
     } else {
       key = secret.getBytes(StandardCharsets.UTF_8);
     }
-    if (config.getInt(Settings.SERVER_MAX_GENERATION_PIXELS) < 0) {
-      throw new dev.easel.config.ConfigException(
-          "'server.max-generation-pixels' must be 0 (4x the model's native area) or a positive"
-              + " number of pixels");
-    }
     String dir = config.get(Settings.STORE_DIR);
     Path storeDir;
     try {
@@ -101,7 +96,7 @@ public record ServerOptions(
         Duration.ofMinutes(config.getInt(Settings.STORE_URL_TTL_MINUTES)),
         config.get(Settings.SERVER_PUBLIC_URL),
         Duration.ofSeconds(config.getInt(Settings.SERVER_SHUTDOWN_TIMEOUT)),
-        dev.easel.runtime.RuntimeOptions.from(config).nice());
+        config.getInt(Settings.RUNTIME_NICE));
   }
 
   public ServerOptions withAddress(String host, int port) {

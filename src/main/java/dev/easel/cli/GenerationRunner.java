@@ -15,7 +15,6 @@ import dev.easel.image.ImageDecoder;
 import dev.easel.image.ImageEncoder;
 import dev.easel.image.OutputFormat;
 import dev.easel.image.RgbaImage;
-import dev.easel.runtime.RuntimeOptions;
 import dev.easel.runtime.ThreadPriority;
 import dev.easel.store.AtomicFiles;
 import java.io.IOException;
@@ -95,7 +94,7 @@ final class GenerationRunner {
       try {
         result =
             ThreadPriority.onLoweredThread(
-                RuntimeOptions.from(config).nice(),
+                config.getInt(Settings.RUNTIME_NICE),
                 () -> generator.generate(request, bar, new Cancellation()));
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());

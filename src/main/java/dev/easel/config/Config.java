@@ -81,8 +81,7 @@ public final class Config {
           throw new ConfigException(where + " must be a whole number, got '" + v + "'");
         }
         if (n < s.min() || n > s.max()) {
-          throw new ConfigException(
-              where + " must be from " + s.min() + " to " + s.max() + ", got '" + v + "'");
+          throw new ConfigException(where + " must be " + s.range() + ", got '" + v + "'");
         }
       }
       case DOUBLE -> {

@@ -40,6 +40,15 @@ public record Setting(
     return new Setting(key, Type.INT, Integer.toString(defaultValue), List.of(), min, max, help);
   }
 
+  static Setting atLeast(String key, int defaultValue, int min, String help) {
+    return between(key, defaultValue, min, Integer.MAX_VALUE, help);
+  }
+
+  /** The whole numbers allowed, in words: "from 0 to 19", "1 or more". */
+  public String range() {
+    return max == Integer.MAX_VALUE ? min + " or more" : "from " + min + " to " + max;
+  }
+
   static Setting oneOf(String key, String defaultValue, List<String> allowed, String help) {
     return new Setting(
         key,

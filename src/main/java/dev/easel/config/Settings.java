@@ -1,7 +1,6 @@
 package dev.easel.config;
 
 import static dev.easel.config.Setting.Type.BOOLEAN;
-import static dev.easel.config.Setting.Type.INT;
 import static dev.easel.config.Setting.Type.LIST;
 import static dev.easel.config.Setting.Type.PATH;
 import static dev.easel.config.Setting.Type.STRING;
@@ -22,16 +21,13 @@ public final class Settings {
   public static final Setting SERVER_HOST =
       Setting.of("server.host", STRING, "127.0.0.1", "Address the HTTP server binds to.");
   public static final Setting SERVER_PORT =
-      Setting.of("server.port", INT, "8080", "Port of the HTTP server.");
+      Setting.between("server.port", 8080, 0, 65535, "Port of the HTTP server.");
   public static final Setting RUNTIME_DEVICE =
       Setting.oneOf(
           "runtime.device", "cpu", List.of("cpu", "cuda"), "ONNX Runtime execution provider.");
   public static final Setting RUNTIME_THREADS =
-      Setting.of(
-          "runtime.threads",
-          INT,
-          "0",
-          "Intra-op threads per ONNX Runtime session; 0 uses every core.");
+      Setting.atLeast(
+          "runtime.threads", 0, 0, "Intra-op threads per ONNX Runtime session; 0 uses every core.");
   public static final Setting RUNTIME_NICE =
       Setting.between(
           "runtime.nice",
@@ -39,8 +35,9 @@ public final class Settings {
           0,
           19,
           "Linux niceness (0-19) of the threads that run models (ONNX Runtime's, the server's"
-              + " generation worker, generate/edit/vary/bench), so that HTTP requests and the rest of the machine get the CPU"
-              + " first while an image is generated; 0 keeps normal priority.");
+              + " generation worker, generate/edit/vary/bench), so that HTTP requests and the rest"
+              + " of the machine get the CPU first while an image is generated; 0 keeps normal"
+              + " priority.");
   public static final Setting MODELS_DIR =
       Setting.of(
           "models.dir", PATH, "", "Folder holding local models; empty uses ~/.cache/easel/models.");
@@ -88,27 +85,27 @@ public final class Settings {
           "SHA-256 hashes (hex) of the accepted API keys; empty turns authentication off and"
               + " binds to loopback only.");
   public static final Setting SERVER_RATE_LIMIT =
-      Setting.of(
+      Setting.atLeast(
           "server.rate-limit-images-per-minute",
-          INT,
-          "0",
+          0,
+          0,
           "Images per minute each API key may request; 0 = unlimited.");
   public static final Setting SERVER_QUEUE_SIZE =
-      Setting.of(
-          "server.queue-size", INT, "16", "Generations that may wait for the worker before 429.");
+      Setting.atLeast(
+          "server.queue-size", 16, 1, "Generations that may wait for the worker before 429.");
   public static final Setting SERVER_MAX_BODY_MB =
-      Setting.of("server.max-body-mb", INT, "100", "Largest request body, in MiB.");
+      Setting.between("server.max-body-mb", 100, 1, 2047, "Largest request body, in MiB.");
   public static final Setting SERVER_MAX_INPUT_PIXELS =
-      Setting.of(
+      Setting.atLeast(
           "server.max-input-pixels",
-          INT,
-          "16777216",
+          16777216,
+          1,
           "Largest width x height of an uploaded image (checked before decoding).");
   public static final Setting SERVER_MAX_GENERATION_PIXELS =
-      Setting.of(
+      Setting.atLeast(
           "server.max-generation-pixels",
-          INT,
-          "0",
+          0,
+          0,
           "Largest width x height a model generates at; larger requested sizes are generated at"
               + " the same aspect ratio within it and upscaled (Lanczos). 0 = 4x the model's native"
               + " area (e.g. 1024x1024 for a 512 px model).");
@@ -120,10 +117,10 @@ public final class Settings {
           "Base of the image URLs returned (e.g. https://easel.example.com); empty uses the"
               + " request's Host header.");
   public static final Setting SERVER_SHUTDOWN_TIMEOUT =
-      Setting.of(
+      Setting.atLeast(
           "server.shutdown-timeout-seconds",
-          INT,
-          "300",
+          300,
+          0,
           "How long a stopping server waits for requests in flight.");
   public static final Setting STORE_DIR =
       Setting.of(
@@ -132,10 +129,10 @@ public final class Settings {
           "",
           "Folder for generated images behind URLs; empty uses a temporary folder.");
   public static final Setting STORE_URL_TTL_MINUTES =
-      Setting.of(
+      Setting.atLeast(
           "store.url-ttl-minutes",
-          INT,
-          "60",
+          60,
+          1,
           "Minutes an image URL stays valid; the file is deleted afterwards.");
   public static final Setting STORE_URL_SECRET =
       Setting.of(
@@ -160,10 +157,10 @@ public final class Settings {
   }
 
   public static final Setting ENGINE_MAX_BATCH =
-      Setting.of(
+      Setting.atLeast(
           "engine.max_batch",
-          INT,
-          "4",
+          4,
+          1,
           "Most images denoised together; larger n is split into batches of this size.");
 
   public static final Setting ENGINE_DECODER =
@@ -173,21 +170,20 @@ public final class Settings {
           List.of("vae", "taesd"),
           "Decoder of final images: the full VAE, or the model's taesd/ (faster, slightly softer).");
   public static final Setting ENGINE_ATTENTION_MEMORY =
-      Setting.of(
+      Setting.atLeast(
           "engine.attention-memory-mb",
-          INT,
-          "6144",
+          6144,
+          1,
           "Memory one UNet call's attention may use; bounds the largest image a model generates at"
               + " (larger requests are upscaled by the server, refused by the CLI).");
   public static final Setting ENGINE_WINOGRAD_LEVELS =
-      Setting.of(
+      Setting.atLeast(
           "engine.winograd-levels",
-          INT,
-          "2",
+          2,
+          0,
           "UNet resolution levels whose 3×3 convolutions use Winograd: more is faster and takes more"
-              + " memory (SD-Turbo at 512²: 0 = 4.3 s and 3.5 GB of weights, 2 = 3.4-3.6 s and 3.9 GB,"
-              + " 3 = 3.4 s and 4.5 GB);"
-              + " 0 computes every convolution directly.");
+              + " memory (SD-Turbo at 512²: 0 = 4.3 s and 3.5 GB of weights, 2 = 3.4-3.6 s and"
+              + " 3.9 GB, 3 = 3.4 s and 4.5 GB); 0 computes every convolution directly.");
   public static final Setting ENGINE_VAE_WINOGRAD =
       Setting.of(
           "engine.vae-winograd",

@@ -22,13 +22,6 @@ public record EngineOptions(
     boolean vaeWinograd) {
   public static final long DEFAULT_ATTENTION_BYTES = 6L << 30;
 
-  public EngineOptions {
-    if (winogradLevels < 0) {
-      throw new IllegalArgumentException(
-          "engine.winograd-levels must be 0 or more, not " + winogradLevels);
-    }
-  }
-
   public static EngineOptions batch(int maxBatch) {
     return new EngineOptions(
         maxBatch,

@@ -76,7 +76,9 @@ public final class StableDiffusionPipeline implements ImageGenerator {
   public synchronized GenerationResult generate(
       GenerationRequest request, ProgressListener progress, Cancellation cancel) {
     Plan plan = Plan.of(request, capabilities);
-    String sampler = scheduler(request).infotextName();
+    Scheduler scheduler =
+        Schedulers.create(
+            request.scheduler() != null ? request.scheduler() : defaultScheduler, schedulerConfig);
     long base = request.seed() != null ? request.seed() : SEEDS.nextLong(1L << 32);
     Conditioning[] cond = text.encode(plan.prompt(), request.negativePrompt(), plan.guidance() > 1);
     List<GeneratedImage> images = new ArrayList<>();
@@ -89,28 +91,24 @@ public final class StableDiffusionPipeline implements ImageGenerator {
         seeds[k] = base + from + k;
       }
       ProgressListener batchProgress = new BatchProgress(progress, from / maxBatch, batches, start);
-      List<RgbaImage> out = run(plan, request, seeds, cond, batchProgress, cancel, from);
+      List<RgbaImage> out = run(plan, request, scheduler, seeds, cond, batchProgress, cancel, from);
       for (int k = 0; k < count; k++) {
         images.add(new GeneratedImage(out.get(k), seeds[k]));
       }
     }
-    return new GenerationResult(images, cond[0].tokens(), cond[0].chunked(), sampler);
-  }
-
-  private Scheduler scheduler(GenerationRequest request) {
-    return Schedulers.create(
-        request.scheduler() != null ? request.scheduler() : defaultScheduler, schedulerConfig);
+    return new GenerationResult(
+        images, cond[0].tokens(), cond[0].chunked(), scheduler.infotextName());
   }
 
   private List<RgbaImage> run(
       Plan plan,
       GenerationRequest request,
+      Scheduler scheduler,
       long[] seeds,
       Conditioning[] cond,
       ProgressListener progress,
       Cancellation cancel,
       int firstIndex) {
-    Scheduler scheduler = scheduler(request);
     DenoisingLoop loop =
         new DenoisingLoop(
             unet,

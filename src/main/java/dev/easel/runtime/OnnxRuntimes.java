@@ -66,7 +66,7 @@ public final class OnnxRuntimes {
       LOG.debug(
           "loaded {} ({} MB of weights) in {} ms",
           graph.name(),
-          graph.weightBytes() >> 20,
+          String.format(java.util.Locale.ROOT, "%.2f", graph.weightBytes() / 1e6),
           (System.nanoTime() - start) / 1_000_000);
       return new OnnxSession(graph.name(), env, session, weights, feedWeights);
     } catch (OrtException e) {

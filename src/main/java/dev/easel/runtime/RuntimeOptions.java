@@ -11,12 +11,6 @@ import dev.easel.config.Settings;
  * @param nice Linux niceness (0..19) of the threads that run models; 0 leaves them as they are
  */
 public record RuntimeOptions(Device device, int threads, int nice) {
-  public RuntimeOptions {
-    if (nice < 0 || nice > 19) {
-      throw new IllegalArgumentException("runtime.nice must be from 0 to 19, not " + nice);
-    }
-  }
-
   public static RuntimeOptions from(Config config) {
     return new RuntimeOptions(
         Device.parse(config.get(Settings.RUNTIME_DEVICE)),

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * Linux niceness for the threads that run models, so that a generation, which keeps every core busy
  * for seconds, yields the CPU at once to the short, latency-bound work of the HTTP server and to
  * the rest of the machine. Linux keeps a nice value per thread and a new thread inherits its
- * creator's. Java has no call for it, so {@code renice} sets it; where that is not possible (other
- * systems, no {@code renice}) threads keep their priority and a debug line says why.
+ * creator's. Java has no call for it, so {@code renice} sets it. Elsewhere (no {@code
+ * /proc/thread-self}) threads keep their priority; a {@code renice} that fails is logged at debug.
  */
 public final class ThreadPriority {
   private static final Logger LOG = LoggerFactory.getLogger(ThreadPriority.class);

@@ -6,8 +6,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +49,46 @@ class LauncherIT {
     Result r = easel("nosuchcommand");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("nosuchcommand").doesNotContain("\tat ");
+  }
+
+  @Test
+  void winogradSettingsChangeTheFiltersTheGraphsHold(@TempDir Path tmp) throws Exception {
+    Path model = tmp.resolve("m");
+    assertThat(easel("random-model", model.toString(), "--arch", "tiny").code()).isZero();
+    Map<String, Double> direct = loadedWeights(model, tmp.resolve("d.png"), "0", "false");
+    Map<String, Double> winograd = loadedWeights(model, tmp.resolve("w.png"), "2", "true");
+    assertThat(winograd.get("unet")).isGreaterThan(direct.get("unet"));
+    assertThat(winograd.get("vae_encoder")).isGreaterThan(direct.get("vae_encoder"));
+    assertThat(winograd.get("text_encoder")).isEqualTo(direct.get("text_encoder"));
+  }
+
+  /** Megabytes of weights per graph, from the --verbose load lines of one generation. */
+  private static Map<String, Double> loadedWeights(
+      Path model, Path out, String unetLevels, String vaeWinograd) throws Exception {
+    Result r =
+        easel(
+            "--verbose",
+            "--set",
+            "engine.winograd-levels=" + unetLevels,
+            "--set",
+            "engine.vae-winograd=" + vaeWinograd,
+            "generate",
+            "--model",
+            model.toString(),
+            "x",
+            "--size",
+            "32x32",
+            "--steps",
+            "1",
+            "-o",
+            out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    Map<String, Double> mb = new HashMap<>();
+    Matcher m = Pattern.compile("loaded (\\w+) \\(([0-9.]+) MB of weights\\)").matcher(r.err());
+    while (m.find()) {
+      mb.merge(m.group(1), Double.parseDouble(m.group(2)), Math::max);
+    }
+    return mb;
   }
 
   @Test

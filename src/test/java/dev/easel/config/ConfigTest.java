@@ -54,6 +54,21 @@ class ConfigTest {
   }
 
   @Test
+  void everyWholeNumberSettingDeclaresItsRange() {
+    assertThat(Settings.all())
+        .filteredOn(s -> s.type() == Setting.Type.INT)
+        .isNotEmpty()
+        .allSatisfy(s -> assertThat(s.min()).as(s.key()).isGreaterThanOrEqualTo(0));
+    assertThatThrownBy(() -> Config.load(null, Map.of("EASEL_ENGINE_MAX_BATCH", "0"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "'engine.max_batch' (from environment variable EASEL_ENGINE_MAX_BATCH) must be 1 or"
+                + " more, got '0'");
+    assertThatThrownBy(() -> Config.load(null, Map.of(), Map.of("server.port", "70000")))
+        .hasMessageContaining("must be from 0 to 65535");
+  }
+
+  @Test
   void unknownKeysInTheFileAreRefused() throws Exception {
     Path file = dir.resolve("easel.yaml");
     Files.writeString(file, "server:\n  prot: 1\n");
