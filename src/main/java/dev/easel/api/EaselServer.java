@@ -20,6 +20,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +59,7 @@ public final class EaselServer implements AutoCloseable {
   private final List<Consumer<RoutesConfig>> extensions = new java.util.ArrayList<>();
   private volatile boolean draining;
   private Javalin app;
+  private Server jetty;
 
   /**
    * @param options address, limits, keys, aliases and storage
@@ -110,6 +113,13 @@ public final class EaselServer implements AutoCloseable {
         Javalin.create(
             cfg -> {
               cfg.startup.showJavalinBanner = false;
+              // Jetty then waits for responses still being written when it stops, where the
+              // in-flight count below ends as soon as the handler returns.
+              cfg.jetty.modifyServer(
+                  server -> {
+                    server.setHandler(new GracefulHandler());
+                    jetty = server;
+                  });
               cfg.jetty.host = options.host();
               cfg.jetty.port = options.port();
               cfg.http.maxRequestSize = options.maxBodyBytes();
@@ -171,6 +181,7 @@ public final class EaselServer implements AutoCloseable {
       }
     }
     if (app != null) {
+      jetty.setStopTimeout(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
       app.stop();
     }
     sweeper.shutdownNow();

@@ -4,8 +4,12 @@ import static dev.easel.api.ApiErrorAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.easel.testing.ThreadNiceness;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -82,15 +86,7 @@ class QueueTest {
     try (var s = TestServers.withTinyModel(Map.of())) {
       byte[] body = SLOW.getBytes(StandardCharsets.UTF_8);
       try (Socket socket = new Socket("127.0.0.1", s.server().port())) {
-        OutputStream out = socket.getOutputStream();
-        out.write(
-            ("POST /v1/images/generations HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: "
-                    + body.length
-                    + "\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
+        sendGeneration(socket, body);
         awaitRunning(s);
       }
       assertThat(MetricsText.await(s, "easel_generations_cancelled_total", v -> v == 1))
@@ -126,5 +122,43 @@ class QueueTest {
     assertImage(inFlight.get(60, TimeUnit.SECONDS));
     stopping.get(30, TimeUnit.SECONDS);
     assertThat(s.server().inFlight()).isZero();
+  }
+
+  @Test
+  void stoppingWaitsForAResponseStillBeingWritten() throws Exception {
+    var s = TestServers.withTinyModel(Map.of());
+    byte[] body =
+        ("{\"prompt\":\"a large otter\",\"model\":\"model\",\"size\":\"1024x1024\",\"n\":8,"
+                + "\"seed\":1,\"response_format\":\"b64_json\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket()) {
+      // A client that reads slowly: the server's write of ~15 MB blocks on it.
+      socket.setReceiveBufferSize(4096);
+      socket.connect(new InetSocketAddress("127.0.0.1", s.server().port()));
+      sendGeneration(socket, body);
+      InputStream in = socket.getInputStream();
+      byte[] statusLine = in.readNBytes("HTTP/1.1 200".length());
+      assertThat(new String(statusLine, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+      assertThat(s.server().inFlight()).as("the handler has returned").isZero();
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(s.server()::stop);
+      Thread.sleep(500);
+      String rest = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+      String json = rest.substring(rest.indexOf("\r\n\r\n") + 4);
+      assertThat(new ObjectMapper().readTree(json).get("data")).hasSize(8);
+      stopping.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Writes a generation request by hand, so the test controls the socket. */
+  private static void sendGeneration(Socket socket, byte[] body) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    out.write(
+        ("POST /v1/images/generations HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + "Content-Type: application/json\r\nContent-Length: "
+                + body.length
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    out.write(body);
+    out.flush();
   }
 }
