@@ -90,6 +90,20 @@ public record Winograd(int m, double[][] bt, double[][] g, double[][] at) {
     return t;
   }
 
+  /** {@link #outputTransform} as n² kernels of m×m, laid out [n², 1, m, m]. */
+  public float[] outputKernels() {
+    int positions = m * m;
+    int k2 = n() * n();
+    float[] t = outputTransform();
+    float[] kernels = new float[t.length];
+    for (int k = 0; k < k2; k++) {
+      for (int p = 0; p < positions; p++) {
+        kernels[k * positions + p] = t[p * k2 + k];
+      }
+    }
+    return kernels;
+  }
+
   /** [out, in, 3, 3] float32 filters → [n², out, in]: U = G·g·Gᵀ for every channel pair. */
   public ByteBuffer filters(ByteBuffer weight, long in, long out) {
     FloatBuffer src = weight.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();

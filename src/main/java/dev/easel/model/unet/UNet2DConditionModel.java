@@ -70,6 +70,7 @@ public final class UNet2DConditionModel {
       x = g.sub(g.mul(x, g.scalar(2)), g.scalar(1));
     }
     int kin = cfg.convInKernel();
+    g.assembleWinogradTilesByConvTranspose();
     g.useWinograd(tileAt(0, winogradLevels));
     x = g.conv2d(x, "conv_in", cfg.inChannels(), ch[0], kin, 1, (kin - 1) / 2, true);
 

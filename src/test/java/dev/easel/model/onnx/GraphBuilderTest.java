@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Each layer helper of GraphBuilder against the plain-Java double reference. */
 class GraphBuilderTest {
@@ -69,9 +69,10 @@ class GraphBuilderTest {
     assertThat(relativeError(y.data(), expected)).isLessThan(1e-4);
   }
 
-  @ParameterizedTest
-  @ValueSource(ints = {2, 4})
-  void winogradConvolutionMatchesTheDirectOneOnEvenAndOddSizes(int tile) {
+  @ParameterizedTest(name = "F{0}, tiles by ConvTranspose: {1}")
+  @CsvSource({"2, false", "4, false", "2, true", "4, true"})
+  void winogradConvolutionMatchesTheDirectOneOnEvenAndOddSizes(
+      int tile, boolean tilesByConvTranspose) {
     for (int[] hw : new int[][] {{8, 6}, {7, 9}, {1, 2}, {12, 5}}) {
       int h = hw[0];
       int w = hw[1];
@@ -81,7 +82,12 @@ class GraphBuilderTest {
             run(
                 new long[] {2, 5, h, w},
                 x,
-                (g, in) -> g.conv2dWinograd(in, "wconv" + bias, 5, 3, bias, Winograd.ofTile(tile)));
+                (g, in) -> {
+                  if (tilesByConvTranspose) {
+                    g.assembleWinogradTilesByConvTranspose();
+                  }
+                  return g.conv2dWinograd(in, "wconv" + bias, 5, 3, bias, Winograd.ofTile(tile));
+                });
         float[] b = bias ? w("wconv" + bias + ".bias", 3) : new float[3];
         double[] expected =
             Reference.conv2d(
