@@ -132,6 +132,30 @@ public final class GraphBuilder {
     return external(key, weights.float32(key, shape), shape);
   }
 
+  /**
+   * A state-dict weight cut along its first axis into consecutive parts of {@code rows} rows each:
+   * views of its buffer, declared as initializers of their own.
+   */
+  public String[] weightParts(String key, long[] rows, long... shape) {
+    ByteBuffer all = weights.float32(key, shape);
+    long rowBytes = all.remaining() / shape[0];
+    String[] names = new String[rows.length];
+    long from = 0;
+    for (int i = 0; i < rows.length; i++) {
+      long[] dims = shape.clone();
+      dims[0] = rows[i];
+      ByteBuffer part =
+          all.slice(Math.toIntExact(from * rowBytes), Math.toIntExact(rows[i] * rowBytes))
+              .order(ByteOrder.LITTLE_ENDIAN);
+      names[i] = external(key + ".part" + i, part, dims);
+      from += rows[i];
+    }
+    if (from != shape[0]) {
+      throw new IllegalArgumentException(key + ": parts of " + from + " rows, not " + shape[0]);
+    }
+    return names;
+  }
+
   /** Declares {@code data} as the external float32 initializer {@code key}. */
   private String external(String key, ByteBuffer data, long... shape) {
     TensorProto.Builder t =
@@ -195,28 +219,13 @@ public final class GraphBuilder {
   /** Same, in a non-default operator domain (e.g. {@code com.microsoft}). */
   public String op(
       String domain, String opType, List<String> inputs, AttributeProto... attributes) {
-    return ops(domain, opType, 1, inputs, attributes)[0];
-  }
-
-  /** Adds a node with {@code outputs} outputs. */
-  public String[] ops(
-      String domain,
-      String opType,
-      int outputs,
-      List<String> inputs,
-      AttributeProto... attributes) {
-    String base = fresh(opType);
-    String[] outs = new String[outputs];
+    String out = fresh(opType);
     NodeProto.Builder node =
-        NodeProto.newBuilder().setOpType(opType).setName(base).setDomain(domain);
+        NodeProto.newBuilder().setOpType(opType).setName(out).setDomain(domain).addOutput(out);
     inputs.forEach(node::addInput);
-    for (int i = 0; i < outputs; i++) {
-      outs[i] = outputs == 1 ? base : base + "_" + i;
-      node.addOutput(outs[i]);
-    }
     node.addAllAttribute(Arrays.asList(attributes));
     graph.addNode(node);
-    return outs;
+    return out;
   }
 
   private String fresh(String prefix) {
@@ -396,14 +405,32 @@ public final class GraphBuilder {
    * load time.
    */
   public String linear(String x, String prefix, long in, long out, boolean bias) {
-    String y =
-        op(
-            "com.microsoft",
-            "FusedMatMul",
-            List.of(x, weight(prefix + ".weight", out, in)),
-            Attr.of("transB", 1L),
-            Attr.of("alpha", 1.0));
+    String y = timesTransposed(x, weight(prefix + ".weight", out, in));
     return bias ? add(y, weight(prefix + ".bias", out)) : y;
+  }
+
+  /**
+   * An nn.Linear with bias whose output features are used in consecutive parts of {@code features}
+   * each: one product per part, so no Split copies the output apart.
+   */
+  public String[] linearParts(String x, String prefix, long in, long... features) {
+    long out = java.util.Arrays.stream(features).sum();
+    String[] w = weightParts(prefix + ".weight", features, out, in);
+    String[] b = weightParts(prefix + ".bias", features, out);
+    String[] y = new String[features.length];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = add(timesTransposed(x, w[i]), b[i]);
+    }
+    return y;
+  }
+
+  private String timesTransposed(String x, String weight) {
+    return op(
+        "com.microsoft",
+        "FusedMatMul",
+        List.of(x, weight),
+        Attr.of("transB", 1L),
+        Attr.of("alpha", 1.0));
   }
 
   /**

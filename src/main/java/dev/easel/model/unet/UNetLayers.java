@@ -152,9 +152,7 @@ final class UNetLayers {
   /** FeedForward with GEGLU: proj to 2 × 4·dim, hidden · gelu(gate), back to dim. */
   String feedForward(String x, String prefix, int dim) {
     int inner = 4 * dim;
-    String proj = g.linear(x, prefix + ".net.0.proj", dim, 2L * inner, true);
-    String[] halves =
-        g.ops("", "Split", 2, List.of(proj, g.ints(inner, inner)), Attr.of("axis", -1L));
+    String[] halves = g.linearParts(x, prefix + ".net.0.proj", dim, inner, inner);
     String geglu = g.mul(halves[0], g.gelu(halves[1]));
     return g.linear(geglu, prefix + ".net.2", inner, dim, true);
   }

@@ -135,6 +135,20 @@ class GraphBuilderTest {
   }
 
   @Test
+  void aLinearInPartsGivesTheColumnsOfTheWholeOne() {
+    float[] x = randomNormal(3, 2 * 4 * 6, 1);
+    FloatTensor y =
+        run(new long[] {2, 4, 6}, x, (g, in) -> g.concat(-1, g.linearParts(in, "fc", 6, 2, 3)));
+    double[] expected =
+        Reference.linear(toDouble(x), 8, 6, w("fc.weight", 5, 6), w("fc.bias", 5), 5);
+    assertThat(y.shape()).containsExactly(2, 4, 5);
+    assertThat(relativeError(y.data(), expected)).isLessThan(1e-4);
+    GraphBuilder g = new GraphBuilder("test", weights);
+    assertThatThrownBy(() -> g.weightParts("fc.weight", new long[] {2, 2}, 5, 6))
+        .hasMessageContaining("parts of 4 rows, not 5");
+  }
+
+  @Test
   void linearOnTheLastAxis() {
     float[] x = randomNormal(2, 2 * 4 * 6, 1);
     FloatTensor y = run(new long[] {2, 4, 6}, x, (g, in) -> g.linear(in, "fc", 6, 3, true));
