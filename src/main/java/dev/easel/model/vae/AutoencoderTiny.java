@@ -29,7 +29,7 @@ public final class AutoencoderTiny {
   }
 
   public static OnnxGraph encoder(AutoencoderTinyConfig cfg, Weights w, Layout layout) {
-    GraphBuilder g = new GraphBuilder("vae_encoder", w);
+    GraphBuilder g = new GraphBuilder("taesd_encoder", w);
     String x = g.input(IMAGE, "batch", (long) cfg.inChannels(), "height", "width");
     x = g.div(g.add(x, g.scalar(1)), g.scalar(2));
     int index = 0;
@@ -51,7 +51,7 @@ public final class AutoencoderTiny {
   }
 
   public static OnnxGraph decoder(AutoencoderTinyConfig cfg, Weights w, Layout layout) {
-    GraphBuilder g = new GraphBuilder("vae_decoder", w);
+    GraphBuilder g = new GraphBuilder("taesd_decoder", w);
     String x =
         g.input(LATENT, "batch", (long) cfg.latentChannels(), "latent_height", "latent_width");
     x = g.mul(g.op("Tanh", List.of(g.div(x, g.scalar(3)))), g.scalar(3));
