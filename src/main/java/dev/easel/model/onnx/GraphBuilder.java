@@ -414,7 +414,7 @@ public final class GraphBuilder {
    * each: one product per part, so no Split copies the output apart.
    */
   public String[] linearParts(String x, String prefix, long in, long... features) {
-    long out = java.util.Arrays.stream(features).sum();
+    long out = Arrays.stream(features).sum();
     String[] w = weightParts(prefix + ".weight", features, out, in);
     String[] b = weightParts(prefix + ".bias", features, out);
     String[] y = new String[features.length];
