@@ -15,12 +15,13 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +60,12 @@ public final class EaselServer implements AutoCloseable {
   private final List<Consumer<RoutesConfig>> extensions = new java.util.ArrayList<>();
   private volatile boolean draining;
   private Javalin app;
-  private Server jetty;
+
+  /**
+   * Counts requests until their response is written: the in-flight count ends when the handler
+   * returns, before Javalin writes the result.
+   */
+  private final GracefulHandler graceful = new GracefulHandler();
 
   /**
    * @param options address, limits, keys, aliases and storage
@@ -113,13 +119,7 @@ public final class EaselServer implements AutoCloseable {
         Javalin.create(
             cfg -> {
               cfg.startup.showJavalinBanner = false;
-              // Jetty then waits for responses still being written when it stops, where the
-              // in-flight count below ends as soon as the handler returns.
-              cfg.jetty.modifyServer(
-                  server -> {
-                    server.setHandler(new GracefulHandler());
-                    jetty = server;
-                  });
+              cfg.jetty.modifyServer(server -> server.setHandler(graceful));
               cfg.jetty.host = options.host();
               cfg.jetty.port = options.port();
               cfg.http.maxRequestSize = options.maxBodyBytes();
@@ -181,13 +181,23 @@ public final class EaselServer implements AutoCloseable {
       }
     }
     if (app != null) {
-      jetty.setStopTimeout(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      awaitResponsesWritten(deadline);
       app.stop();
     }
     sweeper.shutdownNow();
     queue.close();
     LOG.info("stopped");
     stopped.countDown();
+  }
+
+  private void awaitResponsesWritten(long deadline) {
+    try {
+      graceful.shutdown().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("stopping with responses still being written: {}", e.toString());
+    }
   }
 
   /** Blocks until {@link #stop()} has finished. */
