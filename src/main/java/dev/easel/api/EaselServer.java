@@ -119,7 +119,11 @@ public final class EaselServer implements AutoCloseable {
         Javalin.create(
             cfg -> {
               cfg.startup.showJavalinBanner = false;
-              cfg.jetty.modifyServer(server -> server.setHandler(graceful));
+              cfg.jetty.modifyServer(
+                  server -> {
+                    server.setHandler(graceful);
+                    server.setErrorHandler(new JsonErrorHandler());
+                  });
               cfg.jetty.host = options.host();
               cfg.jetty.port = options.port();
               cfg.http.maxRequestSize = options.maxBodyBytes();
@@ -217,7 +221,7 @@ public final class EaselServer implements AutoCloseable {
 
   private void before(Context ctx) {
     ctx.attribute(HttpResponses.STARTED, System.nanoTime());
-    ctx.header("x-request-id", "req_" + HexFormat.of().formatHex(randomBytes(16)));
+    ctx.header("x-request-id", HttpResponses.newRequestId());
     if (draining) {
       throw ApiException.of(
           ApiException.Kind.UNAVAILABLE, "The server is shutting down.", null, "shutting_down");
@@ -225,12 +229,6 @@ public final class EaselServer implements AutoCloseable {
     if (ctx.path().startsWith("/v1/")) {
       ctx.attribute(CALLER, keys.authenticate(ctx.header("Authorization")));
     }
-  }
-
-  private static byte[] randomBytes(int n) {
-    byte[] b = new byte[n];
-    java.util.concurrent.ThreadLocalRandom.current().nextBytes(b);
-    return b;
   }
 
   private void after(Context ctx) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,10 +20,18 @@ final class HttpResponses {
   private static final Logger LOG = LoggerFactory.getLogger(HttpResponses.class);
   static final String STARTED = "easel.started";
   static final String WRITTEN = "easel.written";
+  static final String OPENAI_VERSION = "2020-10-01";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private HttpResponses() {}
+
+  /** A new {@code x-request-id} value. */
+  static String newRequestId() {
+    byte[] b = new byte[16];
+    ThreadLocalRandom.current().nextBytes(b);
+    return "req_" + HexFormat.of().formatHex(b);
+  }
 
   /** The UTF-8 JSON of a body or event, written without an intermediate string. */
   static byte[] bytes(JsonNode body) {
@@ -57,7 +67,7 @@ final class HttpResponses {
     if (started != null) {
       ctx.header("openai-processing-ms", Long.toString((System.nanoTime() - started) / 1_000_000));
     }
-    ctx.header("openai-version", "2020-10-01");
+    ctx.header("openai-version", OPENAI_VERSION);
   }
 
   /** The single mapping of failures to responses. */

@@ -136,12 +136,16 @@ final class ImageResponses {
 
   /** OpenAI's error envelope. */
   static ObjectNode error(ApiException e) {
+    return error(e.getMessage(), e.type(), e.param(), e.code());
+  }
+
+  static ObjectNode error(String message, String type, String param, String code) {
     ObjectNode body = JSON.createObjectNode();
     ObjectNode error = body.putObject("error");
-    error.put("message", e.getMessage());
-    error.put("type", e.type());
-    error.put("param", e.param());
-    error.put("code", e.code());
+    error.put("message", message);
+    error.put("type", type);
+    error.put("param", param);
+    error.put("code", code);
     return body;
   }
 }

@@ -4,7 +4,9 @@ import static dev.easel.api.ApiErrorAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.easel.store.SignedUrlStore;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
@@ -106,6 +108,29 @@ class ServerEndpointsTest {
       String b = Http.get(s.url("/health")).header("x-request-id");
       assertThat(a).isNotEqualTo(b).matches("req_[0-9a-f]{32}");
       assertThat(HexFormat.of().parseHex(a.substring(4))).hasSize(16);
+    }
+  }
+
+  @Test
+  void errorsJettyAnswersBeforeTheApiUseTheEnvelopeToo() throws Exception {
+    try (var s = TestServers.withoutModels(Map.of())) {
+      assertError(
+          Http.get(s.url("/health"), "X-Big", "a".repeat(20_000)),
+          431,
+          "invalid_request_error",
+          null,
+          null);
+      try (Socket socket = new Socket("127.0.0.1", s.server().port())) {
+        socket.getOutputStream().write("GARBAGE\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        String response =
+            new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(response)
+            .startsWith("HTTP/1.1 400")
+            .contains("Content-Type: application/json")
+            .contains("x-request-id: req_")
+            .contains("{\"error\":{\"message\":")
+            .contains("\"type\":\"invalid_request_error\"");
+      }
     }
   }
 }
