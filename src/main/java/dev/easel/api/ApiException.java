@@ -55,6 +55,11 @@ public final class ApiException extends RuntimeException {
     return new ApiException(kind, message, param, code, 0);
   }
 
+  /** The 503 every request gets while the server stops. */
+  public static ApiException shuttingDown() {
+    return of(Kind.UNAVAILABLE, "The server is shutting down.", null, "shutting_down");
+  }
+
   /** A 400 {@code invalid_request_error}. */
   public static ApiException invalid(String message, String param, String code) {
     return of(Kind.INVALID_REQUEST, message, param, code);

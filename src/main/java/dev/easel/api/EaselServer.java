@@ -223,8 +223,7 @@ public final class EaselServer implements AutoCloseable {
     ctx.attribute(HttpResponses.STARTED, System.nanoTime());
     ctx.header("x-request-id", HttpResponses.newRequestId());
     if (draining) {
-      throw ApiException.of(
-          ApiException.Kind.UNAVAILABLE, "The server is shutting down.", null, "shutting_down");
+      throw ApiException.shuttingDown();
     }
     if (ctx.path().startsWith("/v1/")) {
       ctx.attribute(CALLER, keys.authenticate(ctx.header("Authorization")));

@@ -25,7 +25,11 @@ final class JsonErrorHandler extends ErrorHandler {
     response.write(true, ByteBuffer.wrap(body(status, message)), c);
   }
 
+  /** Jetty answers 503 itself only while it stops (its GracefulHandler, then the server). */
   private static byte[] body(int status, String message) {
+    if (status == HttpStatus.SERVICE_UNAVAILABLE_503) {
+      return HttpResponses.bytes(ImageResponses.error(ApiException.shuttingDown()));
+    }
     String text = message == null ? HttpStatus.getMessage(status) : message;
     String type = status >= 500 ? "server_error" : "invalid_request_error";
     return HttpResponses.bytes(ImageResponses.error(text, type, null, null));

@@ -142,6 +142,8 @@ class QueueTest {
       assertThat(s.server().inFlight()).as("the handler has returned").isZero();
       CompletableFuture<Void> stopping = CompletableFuture.runAsync(s.server()::stop);
       Thread.sleep(500);
+      assertThat(stopping).isNotDone();
+      assertError(Http.get(s.url("/health")), 503, "server_error", null, "shutting_down");
       String rest = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
       String json = rest.substring(rest.indexOf("\r\n\r\n") + 4);
       assertThat(new ObjectMapper().readTree(json).get("data")).hasSize(8);
