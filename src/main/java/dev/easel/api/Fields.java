@@ -1,5 +1,6 @@
 package dev.easel.api;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +26,20 @@ interface Fields {
 
   /** One uploaded file part. */
   record Upload(String field, String filename, byte[] data) {}
+
+  /** An integer beyond what any field accepts (64-bit). */
+  static ApiException outOfRange(String name, BigInteger value) {
+    boolean high = value.signum() > 0;
+    return ApiException.invalid(
+        value
+            + (high ? " is greater than the maximum of " : " is less than the minimum of ")
+            + (high ? Long.MAX_VALUE : Long.MIN_VALUE)
+            + " - '"
+            + name
+            + "'",
+        name,
+        high ? "integer_above_max_value" : "integer_below_min_value");
+  }
 
   static ApiException wrongType(String name, String value, String expected) {
     return ApiException.invalid(

@@ -74,8 +74,11 @@ final class JsonFields implements Fields {
     return node(name)
         .map(
             n -> {
-              if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+              if (!n.isIntegralNumber()) {
                 throw Fields.wrongType(name, describe(n), "an integer");
+              }
+              if (!n.canConvertToLong()) {
+                throw Fields.outOfRange(name, n.bigIntegerValue());
               }
               return n.longValue();
             });

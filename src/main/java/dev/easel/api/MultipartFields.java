@@ -1,5 +1,6 @@
 package dev.easel.api;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -184,11 +185,16 @@ final class MultipartFields implements Fields {
     return string(name)
         .map(
             v -> {
+              BigInteger value;
               try {
-                return Long.parseLong(v.trim());
+                value = new BigInteger(v.trim());
               } catch (NumberFormatException e) {
                 throw Fields.wrongType(name, "'" + v + "'", "an integer");
               }
+              if (value.bitLength() > 63) {
+                throw Fields.outOfRange(name, value);
+              }
+              return value.longValue();
             });
   }
 

@@ -227,6 +227,23 @@ class ImageValidationTest {
         generate("{\"prompt\":\"otter\",\"steps\":0}"), "steps", "integer_below_min_value");
     assertBadRequest(
         generate("{\"prompt\":\"otter\",\"seed\":-1}"), "seed", "integer_below_min_value");
+    var tooLarge =
+        assertBadRequest(
+            generate("{\"prompt\":\"otter\",\"seed\":1180591620717411303424}"),
+            "seed",
+            "integer_above_max_value");
+    assertThat(tooLarge.get("message").asText())
+        .isEqualTo(
+            "1180591620717411303424 is greater than the maximum of 9223372036854775807 - 'seed'");
+    byte[] variation =
+        new Http.Multipart()
+            .file("image", null, TestImages.png(64, 64))
+            .text("n", "99999999999999999999")
+            .body();
+    assertBadRequest(
+        Http.post(variations, Http.Multipart.contentType(), variation),
+        "n",
+        "integer_above_max_value");
     assertBadRequest(
         generate("{\"prompt\":\"otter\",\"strength\":1.5}"), "strength", "invalid_value");
     assertBadRequest(
