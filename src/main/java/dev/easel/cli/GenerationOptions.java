@@ -1,5 +1,7 @@
 package dev.easel.cli;
 
+import dev.easel.image.OutputFormat;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -15,7 +17,9 @@ final class GenerationOptions {
   @Option(
       names = {"-o", "--output"},
       paramLabel = "FILE",
-      description = "Output PNG; with --n > 1, FILE-1.png … FILE-N.png (default: easel-SEED.png).")
+      description =
+          "Output file: .png (with the generation parameters), .jpg/.jpeg or .webp; with --n > 1,"
+              + " FILE-1.png … FILE-N.png (default: easel-SEED.png).")
   Path output;
 
   @Option(
@@ -63,6 +67,31 @@ final class GenerationOptions {
   void check() {
     if (n < 1 || n > 16) {
       throw new UsageException("--n must be between 1 and 16, got " + n);
+    }
+    if (output != null && Files.isDirectory(output)) {
+      throw new UsageException("--output " + output + " is a directory; name a file in it");
+    }
+    outputFormat();
+  }
+
+  /** The format {@code --output}'s extension names; PNG without one. */
+  OutputFormat outputFormat() {
+    String name = output == null ? "" : output.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    if (dot <= 0) {
+      return OutputFormat.PNG;
+    }
+    String extension = name.substring(dot + 1);
+    try {
+      return OutputFormat.fromApiName(extension);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(
+          "--output "
+              + output
+              + ": unknown image extension '."
+              + extension
+              + "'; use .png, .jpg,"
+              + " .jpeg or .webp");
     }
   }
 }

@@ -13,7 +13,6 @@ import dev.easel.image.DecodedImage;
 import dev.easel.image.GenerationParameters;
 import dev.easel.image.ImageDecoder;
 import dev.easel.image.ImageEncoder;
-import dev.easel.image.OutputFormat;
 import dev.easel.image.RgbaImage;
 import dev.easel.runtime.ThreadPriority;
 import dev.easel.store.AtomicFiles;
@@ -119,7 +118,10 @@ final class GenerationRunner {
                 Map.of());
         Map<String, String> chunks = new LinkedHashMap<>();
         chunks.put(GenerationParameters.PNG_KEYWORD, params.format());
-        writeAtomically(file, ImageEncoder.encode(img.image(), OutputFormat.PNG, 100, chunks));
+        writeAtomically(
+            file,
+            ImageEncoder.encode(
+                img.image(), o.outputFormat(), ImageEncoder.DEFAULT_OUTPUT_COMPRESSION, chunks));
         out.println(file + " (seed " + img.seed() + ")");
         written.add(file);
       }

@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -285,6 +286,24 @@ class GenerationCommandsTest {
     assertRefused(
         easel("generate", "x", "-o", out, "--scheduler", "k_lms"), "k_lms", "euler_a", "ddim");
     assertRefused(easel("generate", "x", "-o", out, "--n", "0"), "--n");
+    assertRefused(
+        easel("generate", "x", "-o", tmp.resolve("out.gif").toString()), "'.gif'", ".webp");
+    assertRefused(easel("generate", "x", "-o", tmp.toString()), "is a directory");
+  }
+
+  @Test
+  void theOutputFormatFollowsTheFileExtension() throws Exception {
+    Map<String, String> magic = Map.of("jpg", "ffd8ff", "jpeg", "ffd8ff", "webp", "52494646");
+    for (var e : magic.entrySet()) {
+      Path out = tmp.resolve("out." + e.getKey());
+      CliRun run = easel("generate", "x", "-o", out.toString(), "--size", "32x32");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      byte[] bytes = Files.readAllBytes(out);
+      assertThat(HexFormat.of().formatHex(bytes, 0, e.getValue().length() / 2))
+          .as(out.toString())
+          .isEqualTo(e.getValue());
+      assertThat(ImageIO.read(out.toFile()).getWidth()).isEqualTo(32);
+    }
   }
 
   @Test
