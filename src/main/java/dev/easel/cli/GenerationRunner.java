@@ -7,7 +7,10 @@ import dev.easel.engine.GeneratedImage;
 import dev.easel.engine.GenerationRequest;
 import dev.easel.engine.GenerationResult;
 import dev.easel.engine.ImageGenerator;
+import dev.easel.engine.ModelCapabilities;
 import dev.easel.engine.ProgressListener;
+import dev.easel.engine.StableDiffusionLoader;
+import dev.easel.engine.StableDiffusionPipeline;
 import dev.easel.hub.ModelLocator;
 import dev.easel.image.DecodedImage;
 import dev.easel.image.GenerationParameters;
@@ -63,31 +66,35 @@ final class GenerationRunner {
     o.check();
     int[] size = o.parsedSize();
     Path modelDir = ModelLocator.resolve(o.model, config);
+    ModelCapabilities caps = StableDiffusionLoader.capabilities(modelDir, Engines.options(config));
+    if (size == null) {
+      size =
+          defaultSize != null
+              ? fitTo(defaultSize, caps.sizeMultiple())
+              : new int[] {caps.nativeSize(), caps.nativeSize()};
+    }
+    GenerationRequest request =
+        new GenerationRequest(
+            mode,
+            prompt,
+            o.negative,
+            size[0],
+            size[1],
+            o.n,
+            o.seed,
+            o.steps,
+            o.guidance,
+            strength,
+            o.scheduler,
+            images,
+            mask,
+            0);
+    try {
+      StableDiffusionPipeline.check(request, caps);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
     try (ImageGenerator generator = Engines.load(modelDir, config)) {
-      if (size == null) {
-        size =
-            defaultSize != null
-                ? fitTo(defaultSize, generator.capabilities().sizeMultiple())
-                : new int[] {
-                  generator.capabilities().nativeSize(), generator.capabilities().nativeSize()
-                };
-      }
-      GenerationRequest request =
-          new GenerationRequest(
-              mode,
-              prompt,
-              o.negative,
-              size[0],
-              size[1],
-              o.n,
-              o.seed,
-              o.steps,
-              o.guidance,
-              strength,
-              o.scheduler,
-              images,
-              mask,
-              0);
       ProgressBar bar = new ProgressBar(err, config.getBoolean(Settings.CLI_PROGRESS));
       GenerationResult result;
       try {

@@ -53,6 +53,35 @@ public final class StableDiffusionLoader {
     return load(dir, runtimes, EngineOptions.batch(maxBatch));
   }
 
+  /**
+   * What the model in {@code dir} can generate, read from its configuration files alone, so that a
+   * request can be checked before the weights load.
+   */
+  public static ModelCapabilities capabilities(Path dir, EngineOptions options) {
+    ModelFolder folder = ModelFolder.open(dir);
+    UNet2DConditionConfig unetConfig = UNet2DConditionConfig.read(folder.require("unet"));
+    int downscale = vaeConfig(folder).downscale();
+    return capabilities(
+        Architecture.detect(folder),
+        unetConfig,
+        downscale,
+        AttentionBudget.of(options.attentionBytes(), unetConfig, downscale));
+  }
+
+  // As in diffusers: sides are multiples of the VAE's scale factor; the UNet resizes its skip
+  // connections when a latent side does not halve evenly.
+  private static ModelCapabilities capabilities(
+      Architecture arch, UNet2DConditionConfig unetConfig, int downscale, AttentionBudget budget) {
+    return new ModelCapabilities(
+        arch.id(),
+        unetConfig.sampleSize() * downscale,
+        downscale,
+        arch.defaultSteps(),
+        arch.defaultGuidance(),
+        unetConfig.inChannels() == 9,
+        budget.maxPixels());
+  }
+
   /** Loads the model in {@code dir}. */
   public static StableDiffusionPipeline load(
       Path dir, OnnxRuntimes runtimes, EngineOptions options) {
@@ -156,19 +185,9 @@ public final class StableDiffusionLoader {
             folder.name(),
             scheduler.className());
       }
-      // As in diffusers: sides are multiples of the VAE's scale factor; the UNet resizes its
-      // skip connections when a latent side does not halve evenly.
       AttentionBudget budget =
           AttentionBudget.of(options.attentionBytes(), unetConfig, vae.downscale());
-      ModelCapabilities caps =
-          new ModelCapabilities(
-              arch.id(),
-              unetConfig.sampleSize() * vae.downscale(),
-              vae.downscale(),
-              arch.defaultSteps(),
-              arch.defaultGuidance(),
-              unetConfig.inChannels() == 9,
-              budget.maxPixels());
+      ModelCapabilities caps = capabilities(arch, unetConfig, vae.downscale(), budget);
       LOG.info(
           "loaded {} ({}) in {} ms",
           folder.name(),
@@ -218,8 +237,7 @@ public final class StableDiffusionLoader {
       boolean withDecoder,
       boolean winograd) {
     Path vaeDir = folder.component("vae");
-    Path configDir = folder.has("vae") ? vaeDir : folder.require("vae_decoder");
-    AutoencoderKLConfig cfg = AutoencoderKLConfig.from(ComponentConfig.read(configDir));
+    AutoencoderKLConfig cfg = vaeConfig(folder);
     OnnxSession decoder =
         withDecoder
             ? track(
@@ -241,6 +259,11 @@ public final class StableDiffusionLoader {
                     (c, w) -> AutoencoderKL.encoder(AutoencoderKLConfig.from(c), w, winograd)))
             : null;
     return new Autoencoder(encoder, decoder, cfg.latentScaling(), cfg.downscale(), maxBatch);
+  }
+
+  private static AutoencoderKLConfig vaeConfig(ModelFolder folder) {
+    Path configDir = folder.has("vae") ? folder.component("vae") : folder.require("vae_decoder");
+    return AutoencoderKLConfig.from(ComponentConfig.read(configDir));
   }
 
   private static SchedulerConfig schedulerConfig(ModelFolder folder) {

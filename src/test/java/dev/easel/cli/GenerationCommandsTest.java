@@ -292,6 +292,34 @@ class GenerationCommandsTest {
   }
 
   @Test
+  void badSizesAndSchedulersAreRefusedBeforeTheWeightsLoad() throws Exception {
+    Path configsOnly = tmp.resolve("configs-only");
+    try (Stream<Path> files = Files.walk(model)) {
+      for (Path f : files.toList()) {
+        Path copy = configsOnly.resolve(model.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(copy);
+        } else if (!f.toString().endsWith(".safetensors")) {
+          Files.copy(f, copy);
+        }
+      }
+    }
+    String out = tmp.resolve("out.png").toString();
+    String folder = configsOnly.toString();
+    CliRun size = CliRun.of("generate", "--model", folder, "x", "-o", out, "--size", "31x32");
+    assertThat(size.exitCode()).as(size.err()).isEqualTo(2);
+    assertThat(size.err()).contains("multiples of 2");
+    CliRun scheduler =
+        CliRun.of("generate", "--model", folder, "x", "-o", out, "--scheduler", "k_lms");
+    assertThat(scheduler.exitCode()).as(scheduler.err()).isEqualTo(2);
+    assertThat(scheduler.err()).contains("unknown scheduler \"k_lms\"", "euler_a");
+    CliRun fine = CliRun.of("generate", "--model", folder, "x", "-o", out, "--size", "32x32");
+    assertThat(fine.exitCode()).as("a valid request reaches the missing weights").isNotZero();
+    assertThat(fine.err()).contains("safetensors");
+    assertThat(tmp.resolve("out.png")).doesNotExist();
+  }
+
+  @Test
   void theOutputFormatFollowsTheFileExtension() throws Exception {
     Map<String, String> magic = Map.of("jpg", "ffd8ff", "jpeg", "ffd8ff", "webp", "52494646");
     for (var e : magic.entrySet()) {

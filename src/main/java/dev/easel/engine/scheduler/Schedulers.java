@@ -51,12 +51,11 @@ public final class Schedulers {
       default -> {
         Function<SchedulerConfig, Scheduler> constructor = BY_CLASS.get(requested);
         if (constructor == null) {
-          throw new IllegalArgumentException(
+          throw unsupported(
               (nameOrClass == null ? "the model's scheduler " : "unknown scheduler ")
                   + "\""
                   + requested
-                  + "\" is not supported; choose one of "
-                  + validNames());
+                  + "\"");
         }
         yield constructor.apply(modelConfig);
       }
@@ -66,6 +65,17 @@ public final class Schedulers {
   /** Whether {@link #create} knows this API or class name (its config may still be refused). */
   public static boolean isKnown(String nameOrClass) {
     return NAMES.contains(nameOrClass) || BY_CLASS.containsKey(nameOrClass);
+  }
+
+  /** Refuses a requested name {@link #create} does not know, with the same message. */
+  public static void requireKnown(String name) {
+    if (!isKnown(name)) {
+      throw unsupported("unknown scheduler \"" + name + "\"");
+    }
+  }
+
+  private static IllegalArgumentException unsupported(String what) {
+    return new IllegalArgumentException(what + " is not supported; choose one of " + validNames());
   }
 
   private static SchedulerConfig dpmpp2m(SchedulerConfig config, boolean karras) {
