@@ -15,7 +15,8 @@ interface Fields {
 
   Optional<String> string(String name);
 
-  Optional<Long> integer(String name);
+  /** A whole number of any size; its range is the reader's to check. */
+  Optional<BigInteger> integer(String name);
 
   Optional<Double> number(String name);
 
@@ -26,20 +27,6 @@ interface Fields {
 
   /** One uploaded file part. */
   record Upload(String field, String filename, byte[] data) {}
-
-  /** An integer beyond what any field accepts (64-bit). */
-  static ApiException outOfRange(String name, BigInteger value) {
-    boolean high = value.signum() > 0;
-    return ApiException.invalid(
-        value
-            + (high ? " is greater than the maximum of " : " is less than the minimum of ")
-            + (high ? Long.MAX_VALUE : Long.MIN_VALUE)
-            + " - '"
-            + name
-            + "'",
-        name,
-        high ? "integer_above_max_value" : "integer_below_min_value");
-  }
 
   static ApiException wrongType(String name, String value, String expected) {
     return ApiException.invalid(

@@ -9,6 +9,7 @@ import dev.easel.image.InpaintMask;
 import dev.easel.image.MaskSizeException;
 import dev.easel.image.OutputFormat;
 import dev.easel.image.RgbaImage;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -253,24 +254,24 @@ final class ImageRequestReader {
   }
 
   private static long range(Fields f, String name, long min, long max, long absent) {
-    Optional<Long> value = f.integer(name);
+    Optional<BigInteger> value = f.integer(name);
     if (value.isEmpty()) {
       return absent;
     }
-    long v = value.get();
-    if (v < min) {
+    BigInteger v = value.get();
+    if (v.compareTo(BigInteger.valueOf(min)) < 0) {
       throw ApiException.invalid(
           v + " is less than the minimum of " + min + " - '" + name + "'",
           name,
           "integer_below_min_value");
     }
-    if (v > max) {
+    if (v.compareTo(BigInteger.valueOf(max)) > 0) {
       throw ApiException.invalid(
           v + " is greater than the maximum of " + max + " - '" + name + "'",
           name,
           "integer_above_max_value");
     }
-    return v;
+    return v.longValueExact();
   }
 
   private static String oneOf(Fields f, String name, List<String> allowed, String absent) {
@@ -340,10 +341,7 @@ final class ImageRequestReader {
   }
 
   private static ImageJob.Extras extras(Fields f, ModelRules rules) {
-    Long seed = f.integer("seed").orElse(null);
-    if (seed != null && seed < 0) {
-      throw ApiException.invalid("'seed' must be 0 or more.", "seed", "integer_below_min_value");
-    }
+    Long seed = f.names().contains("seed") ? range(f, "seed", 0, Long.MAX_VALUE, 0) : null;
     Integer steps = f.names().contains("steps") ? (int) range(f, "steps", 1, MAX_STEPS, 0) : null;
     Double guidance = number(f, "guidance_scale", 0, 30);
     Double strength = number(f, "strength", 0, 1);

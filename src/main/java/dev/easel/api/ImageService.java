@@ -214,12 +214,7 @@ final class ImageService {
         ctx,
         200,
         ImageResponses.imagesResponse(
-            job,
-            plan,
-            new GenerationResult(
-                images, result.promptTokens(), result.promptChunked(), result.sampler()),
-            encoded,
-            clock.instant().getEpochSecond()));
+            job, plan, result.withImages(images), encoded, clock.instant().getEpochSecond()));
   }
 
   /** Seeds and the size the model generates at, known before it runs (so streams carry them). */

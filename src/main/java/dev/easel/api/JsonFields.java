@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -70,17 +71,14 @@ final class JsonFields implements Fields {
   }
 
   @Override
-  public Optional<Long> integer(String name) {
+  public Optional<BigInteger> integer(String name) {
     return node(name)
         .map(
             n -> {
               if (!n.isIntegralNumber()) {
                 throw Fields.wrongType(name, describe(n), "an integer");
               }
-              if (!n.canConvertToLong()) {
-                throw Fields.outOfRange(name, n.bigIntegerValue());
-              }
-              return n.longValue();
+              return n.bigIntegerValue();
             });
   }
 

@@ -181,20 +181,15 @@ final class MultipartFields implements Fields {
   }
 
   @Override
-  public Optional<Long> integer(String name) {
+  public Optional<BigInteger> integer(String name) {
     return string(name)
         .map(
             v -> {
-              BigInteger value;
               try {
-                value = new BigInteger(v.trim());
+                return new BigInteger(v.trim());
               } catch (NumberFormatException e) {
                 throw Fields.wrongType(name, "'" + v + "'", "an integer");
               }
-              if (value.bitLength() > 63) {
-                throw Fields.outOfRange(name, value);
-              }
-              return value.longValue();
             });
   }
 

@@ -115,9 +115,9 @@ final class GenerationRunner {
             new GenerationParameters(
                 prompt,
                 o.negative,
-                o.steps == null ? generator.capabilities().defaultSteps() : o.steps,
+                o.steps == null ? caps.defaultSteps() : o.steps,
                 result.sampler(),
-                guidance(o, mode, generator),
+                guidance(o, mode, caps),
                 img.seed(),
                 size[0],
                 size[1],
@@ -144,13 +144,11 @@ final class GenerationRunner {
 
   /** The guidance scale used: variations run without guidance unless one is asked for. */
   private static double guidance(
-      GenerationOptions o, GenerationRequest.Mode mode, ImageGenerator generator) {
+      GenerationOptions o, GenerationRequest.Mode mode, ModelCapabilities caps) {
     if (o.guidance != null) {
       return o.guidance;
     }
-    return mode == GenerationRequest.Mode.VARIATION
-        ? 1
-        : generator.capabilities().defaultGuidance();
+    return mode == GenerationRequest.Mode.VARIATION ? 1 : caps.defaultGuidance();
   }
 
   /** Largest size not above {@code size} whose sides are multiples of {@code multiple}. */

@@ -17,4 +17,9 @@ public record GenerationResult(
   public GenerationResult {
     images = List.copyOf(images);
   }
+
+  /** The same result with other images (e.g. resized for the response). */
+  public GenerationResult withImages(List<GeneratedImage> others) {
+    return new GenerationResult(others, promptTokens, promptChunked, sampler);
+  }
 }

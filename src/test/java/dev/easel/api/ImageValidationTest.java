@@ -240,10 +240,14 @@ class ImageValidationTest {
             .file("image", null, TestImages.png(64, 64))
             .text("n", "99999999999999999999")
             .body();
-    assertBadRequest(
-        Http.post(variations, Http.Multipart.contentType(), variation),
-        "n",
-        "integer_above_max_value");
+    var hugeN =
+        assertBadRequest(
+            Http.post(variations, Http.Multipart.contentType(), variation),
+            "n",
+            "integer_above_max_value");
+    assertThat(hugeN.get("message").asText())
+        .as("the field's own limit, not the 64-bit one")
+        .isEqualTo("99999999999999999999 is greater than the maximum of 10 - 'n'");
     assertBadRequest(
         generate("{\"prompt\":\"otter\",\"strength\":1.5}"), "strength", "invalid_value");
     assertBadRequest(
