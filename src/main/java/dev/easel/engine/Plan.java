@@ -39,7 +39,8 @@ record Plan(
     return baseWidth != width || baseHeight != height;
   }
 
-  static Plan of(GenerationRequest r, ModelCapabilities caps) {
+  /** Every refusal of {@link #of}, made without fitting the input images. */
+  static void check(GenerationRequest r, ModelCapabilities caps) {
     int m = caps.sizeMultiple();
     if (r.width() <= 0 || r.height() <= 0 || r.width() % m != 0 || r.height() % m != 0) {
       throw new IllegalArgumentException(
@@ -90,6 +91,34 @@ record Plan(
       throw new IllegalArgumentException(
           "guidance_scale must be between 0 and 50, got " + r.guidanceScale());
     }
+    if (r.mode() == GenerationRequest.Mode.TEXT_TO_IMAGE) {
+      return;
+    }
+    RgbaImage source = requireImage(r);
+    RgbaImage mask = r.mask();
+    if (r.mode() == GenerationRequest.Mode.INPAINT
+        && mask != null
+        && (mask.width() != source.width() || mask.height() != source.height())) {
+      throw new IllegalArgumentException(
+          "the mask is "
+              + mask.width()
+              + "x"
+              + mask.height()
+              + " but the image is "
+              + source.width()
+              + "x"
+              + source.height()
+              + "; they must be the same size");
+    }
+    if (r.strength() != null && r.strength() == 0) {
+      throw new IllegalArgumentException("strength 0 would return the input unchanged");
+    }
+  }
+
+  static Plan of(GenerationRequest r, ModelCapabilities caps) {
+    check(r, caps);
+    int m = caps.sizeMultiple();
+    int steps = r.steps() != null ? r.steps() : caps.defaultSteps();
     double guidance = r.guidanceScale() != null ? r.guidanceScale() : caps.defaultGuidance();
     String prompt = r.prompt() == null ? "" : r.prompt();
     RgbaImage image = null;
@@ -104,18 +133,6 @@ record Plan(
       case INPAINT -> {
         RgbaImage source = requireImage(r);
         RgbaImage maskSource = r.mask() != null ? r.mask() : source;
-        if (maskSource.width() != source.width() || maskSource.height() != source.height()) {
-          throw new IllegalArgumentException(
-              "the mask is "
-                  + maskSource.width()
-                  + "x"
-                  + maskSource.height()
-                  + " but the image is "
-                  + source.width()
-                  + "x"
-                  + source.height()
-                  + "; they must be the same size");
-        }
         image = fit(source, r.width(), r.height(), Resize.Filter.LANCZOS);
         mask = fit(maskSource, r.width(), r.height(), Resize.Filter.AREA);
         strength = r.strength() != null ? r.strength() : 1.0;
@@ -127,9 +144,6 @@ record Plan(
           guidance = 1;
         }
       }
-    }
-    if (image != null && strength == 0) {
-      throw new IllegalArgumentException("strength 0 would return the input unchanged");
     }
     int baseW = r.width();
     int baseH = r.height();

@@ -79,7 +79,7 @@ public final class StableDiffusionPipeline implements ImageGenerator {
    * @throws IllegalArgumentException naming what the model cannot do
    */
   public static void check(GenerationRequest request, ModelCapabilities capabilities) {
-    Plan.of(request, capabilities);
+    Plan.check(request, capabilities);
     if (request.scheduler() != null) {
       Schedulers.requireKnown(request.scheduler());
     }
