@@ -69,7 +69,7 @@ public final class EaselServer implements AutoCloseable {
 
   /**
    * @param options address, limits, keys, aliases and storage
-   * @param models the loaded models (may be empty: image requests then get 503)
+   * @param models the models served (may be empty: image requests then get 503)
    * @param clock time for URL expiry, rate limits and {@code created}
    */
   public EaselServer(ServerOptions options, ModelDirectory models, Clock clock) {
@@ -78,6 +78,7 @@ public final class EaselServer implements AutoCloseable {
     this.clock = clock;
     this.keys = new ApiKeys(options.apiKeyHashes());
     this.queue = new GenerationQueue(options.queueSize(), options.generationNice(), metrics);
+    metrics.models(models);
     this.store =
         new SignedUrlStore(options.storeDir(), options.urlSecret(), options.urlTtl(), clock);
     this.images =
@@ -321,7 +322,9 @@ public final class EaselServer implements AutoCloseable {
     body.put("live", true);
     body.put("ready", ready);
     ArrayNode loaded = body.putArray("models");
-    models.names().forEach(loaded::add);
+    models.loaded().forEach(loaded::add);
+    ArrayNode available = body.putArray("available");
+    models.names().forEach(available::add);
     body.put("queue_depth", queue.depth());
     HttpResponses.json(ctx, readiness && !ready ? 503 : 200, body);
   }

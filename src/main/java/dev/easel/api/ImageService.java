@@ -250,10 +250,16 @@ final class ImageService {
     }
   }
 
-  /** The engine refused the request (400) or failed (500); cancellation means the client left. */
+  /**
+   * The engine refused the request (400), its model could not load (503) or it failed (500);
+   * cancellation means the client left.
+   */
   private static RuntimeException generationFailure(Throwable cause) {
     if (cause instanceof Cancellation.CancelledException) {
       return new ClientConnection.GoneException();
+    }
+    if (cause instanceof ApiException api) {
+      return api;
     }
     if (cause instanceof IllegalArgumentException) {
       return ApiException.invalid(cause.getMessage(), null, "invalid_value");

@@ -1,5 +1,6 @@
 package dev.easel.api;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,9 +22,14 @@ final class Metrics {
   private final AtomicLong lastStepsPerSecondMicros = new AtomicLong();
   private final AtomicLong running = new AtomicLong();
   private volatile IntSupplier queueDepth = () -> 0;
+  private volatile ModelDirectory models = ModelDirectory.empty();
 
   void queueDepth(IntSupplier depth) {
     this.queueDepth = depth;
+  }
+
+  void models(ModelDirectory models) {
+    this.models = models;
   }
 
   void request(String route, int status, long nanos) {
@@ -77,6 +83,15 @@ final class Metrics {
     out.append("easel_queue_depth ").append(queueDepth.getAsInt()).append('\n');
     header(out, "easel_generations_running", "gauge", "Generations on the worker now.");
     out.append("easel_generations_running ").append(running.get()).append('\n');
+    header(out, "easel_model_loaded", "gauge", "1 when a model's weights are in memory, else 0.");
+    List<String> loaded = models.loaded();
+    for (String model : models.names()) {
+      out.append("easel_model_loaded{model=\"")
+          .append(escape(model))
+          .append("\"} ")
+          .append(loaded.contains(model) ? 1 : 0)
+          .append('\n');
+    }
     header(out, "easel_images_generated_total", "counter", "Images generated, by local model.");
     new TreeMap<>(images)
         .forEach(

@@ -6,12 +6,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The loaded models the server can use, by name. */
-public interface ModelDirectory {
-  /** Names of the loaded models, the default one first. */
+/** The models the server can use, by name. */
+public interface ModelDirectory extends AutoCloseable {
+  /** Names of the models, the default one first. */
   List<String> names();
 
+  /** Names of the models whose weights are in memory now. */
+  default List<String> loaded() {
+    return names();
+  }
+
   Optional<ImageGenerator> get(String name);
+
+  /** Closes the models it holds. */
+  @Override
+  void close();
 
   /** A directory of the given generators, keyed by {@link ImageGenerator#name()}. */
   static ModelDirectory of(List<ImageGenerator> generators) {
@@ -30,6 +39,11 @@ public interface ModelDirectory {
       @Override
       public Optional<ImageGenerator> get(String name) {
         return Optional.ofNullable(byName.get(name));
+      }
+
+      @Override
+      public void close() {
+        byName.values().forEach(ImageGenerator::close);
       }
     };
   }

@@ -3,15 +3,18 @@ package dev.easel.cli;
 import dev.easel.api.ApiKeys;
 import dev.easel.api.EaselServer;
 import dev.easel.api.ModelDirectory;
-import dev.easel.api.ModelLoader;
+import dev.easel.api.ModelPool;
 import dev.easel.api.ServerOptions;
 import dev.easel.config.Config;
 import dev.easel.config.Settings;
 import dev.easel.engine.ImageGenerator;
+import dev.easel.engine.StableDiffusionLoader;
 import dev.easel.hub.ModelLocator;
+import dev.easel.model.ModelFolder;
 import dev.easel.studio.Studio;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,22 +60,8 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
               + " started).")
   String keyToHash;
 
-  /** Loads the models named by --model: a folder, or a name under models.dir. */
-  static final ModelLoader ENGINE =
-      (spec, config) -> Engines.load(ModelLocator.resolve(spec, config), config);
-
-  private final ModelLoader loader;
-
   private final CountDownLatch started = new CountDownLatch(1);
   private volatile EaselServer server;
-
-  public ServeCommand() {
-    this(ENGINE);
-  }
-
-  public ServeCommand(ModelLoader loader) {
-    this.loader = loader;
-  }
 
   @Override
   public Integer call() throws InterruptedException {
@@ -102,11 +91,10 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
       throw new UsageException("server.api-key-hashes: " + e.getMessage());
     }
     List<String> specs = models.isEmpty() ? config.getList(Settings.SERVER_MODELS) : models;
-    if (specs.isEmpty() && loader == ENGINE) {
+    if (specs.isEmpty()) {
       specs = PullCommand.firstRunModel(config, spec.commandLine().getErr());
     }
-    List<ImageGenerator> loaded = load(specs, config);
-    ModelDirectory directory = ModelDirectory.of(loaded);
+    ModelDirectory directory = load(specs, config);
     EaselServer s =
         new EaselServer(options.withAddress(bindHost, bindPort), directory, Clock.systemUTC());
     s.extend(Studio.create(config, options, directory));
@@ -118,10 +106,15 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     log().info("Easel Studio: {}/", s.baseUrl());
     log()
         .info(
-            loaded.isEmpty()
+            directory.names().isEmpty()
                 ? "no model loaded: image requests answer 503 until one is (--model NAME|DIR)"
                 : "models: "
-                    + String.join(", ", loaded.stream().map(ImageGenerator::name).toList()));
+                    + String.join(", ", directory.names())
+                    + (directory instanceof ModelPool
+                        ? " (loaded on first use; in memory now: "
+                            + String.join(", ", directory.loaded())
+                            + ")"
+                        : ""));
     log()
         .info(
             s.authenticationEnabled()
@@ -133,27 +126,61 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
       s.awaitStop();
     } finally {
       s.stop();
-      loaded.forEach(ImageGenerator::close);
+      directory.close();
     }
     return 0;
   }
 
-  private List<ImageGenerator> load(List<String> specs, Config config) {
-    List<ImageGenerator> loaded = new ArrayList<>();
-    if (loader == ModelLoader.NONE) {
-      specs.forEach(
-          m -> log().warn("cannot load model '{}': this build has no diffusion engine", m));
-      return loaded;
+  /**
+   * All models loaded now, or with {@code server.model-memory-mb} a pool that loads them on first
+   * use (the first one now) within that budget.
+   */
+  private static ModelDirectory load(List<String> specs, Config config) {
+    long budget = (long) config.getInt(Settings.SERVER_MODEL_MEMORY_MB) << 20;
+    if (budget == 0) {
+      List<ImageGenerator> loaded = new ArrayList<>();
+      for (String m : specs) {
+        try {
+          loaded.add(Engines.load(ModelLocator.resolve(m, config), config));
+        } catch (RuntimeException e) {
+          loaded.forEach(ImageGenerator::close);
+          throw cannotLoad(m, e);
+        }
+      }
+      return ModelDirectory.of(loaded);
     }
+    List<ModelPool.Candidate> candidates = new ArrayList<>();
     for (String m : specs) {
       try {
-        loaded.add(loader.load(m, config));
-      } catch (Exception e) {
-        loaded.forEach(ImageGenerator::close);
-        throw new UsageException("cannot load model '" + m + "': " + e.getMessage());
+        Path dir = ModelLocator.resolve(m, config);
+        candidates.add(
+            new ModelPool.Candidate(
+                ModelFolder.open(dir).name(),
+                StableDiffusionLoader.capabilities(dir, Engines.options(config)),
+                StableDiffusionLoader.weightBytes(dir),
+                () -> Engines.load(dir, config)));
+      } catch (RuntimeException e) {
+        throw cannotLoad(m, e);
       }
     }
-    return loaded;
+    ModelPool pool;
+    try {
+      pool = new ModelPool(candidates, budget);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(Settings.SERVER_MODEL_MEMORY_MB.key() + ": " + e.getMessage());
+    }
+    if (!candidates.isEmpty()) {
+      try {
+        pool.preload(candidates.get(0).name());
+      } catch (RuntimeException e) {
+        throw cannotLoad(specs.get(0), e);
+      }
+    }
+    return pool;
+  }
+
+  private static UsageException cannotLoad(String spec, RuntimeException e) {
+    return new UsageException("cannot load model '" + spec + "': " + e.getMessage());
   }
 
   private static boolean isLoopback(String host) {

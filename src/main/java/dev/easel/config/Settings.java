@@ -77,6 +77,14 @@ public final class Settings {
           LIST,
           "",
           "Models 'easel serve' loads (names or folders); --model replaces the list.");
+  public static final Setting SERVER_MODEL_MEMORY_MB =
+      Setting.atLeast(
+          "server.model-memory-mb",
+          0,
+          0,
+          "Memory for the weights of the models 'easel serve' holds: the first model loads at"
+              + " start, the others on first use, and the least recently used are unloaded to stay"
+              + " within it. 0 = every model loads at start and stays.");
   public static final Setting SERVER_API_KEY_HASHES =
       Setting.of(
           "server.api-key-hashes",
@@ -218,6 +226,7 @@ public final class Settings {
             HUB_DEFAULT_MODEL,
             CLI_PROGRESS,
             SERVER_MODELS,
+            SERVER_MODEL_MEMORY_MB,
             SERVER_API_KEY_HASHES,
             SERVER_RATE_LIMIT,
             SERVER_QUEUE_SIZE,

@@ -68,6 +68,24 @@ public final class StableDiffusionLoader {
         AttentionBudget.of(options.attentionBytes(), unetConfig, downscale));
   }
 
+  /**
+   * About how much memory the model in {@code dir} holds once loaded: the weights of the components
+   * {@link #load} opens ({@link ComponentLoader#weightBytes}), read without loading them. Winograd
+   * filters and ONNX Runtime's own buffers come on top.
+   */
+  public static long weightBytes(Path dir) {
+    ModelFolder folder = ModelFolder.open(dir);
+    List<String> components =
+        folder.has("vae")
+            ? List.of("text_encoder", "text_encoder_2", "unet", "vae", "taesd")
+            : List.of(
+                "text_encoder", "text_encoder_2", "unet", "vae_encoder", "vae_decoder", "taesd");
+    return components.stream()
+        .filter(folder::has)
+        .mapToLong(c -> ComponentLoader.weightBytes(folder.component(c)))
+        .sum();
+  }
+
   // As in diffusers: sides are multiples of the VAE's scale factor; the UNet resizes its skip
   // connections when a latent side does not halve evenly.
   private static ModelCapabilities capabilities(

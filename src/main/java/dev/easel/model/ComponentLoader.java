@@ -48,6 +48,27 @@ public final class ComponentLoader {
     return runtimes.open(build(source, factory));
   }
 
+  /**
+   * About how much memory the component's weights take once opened: its parameters as float32 (how
+   * built graphs hold them, whatever the stored type), or the size of a pre-exported graph and its
+   * external data. Read from the safetensors headers, without loading.
+   */
+  public static long weightBytes(Path dir) {
+    if (isPreExported(dir)) {
+      try (var files = Files.list(dir)) {
+        return files
+            .filter(p -> p.getFileName().toString().startsWith(MODEL_FILE))
+            .mapToLong(p -> p.toFile().length())
+            .sum();
+      } catch (java.io.IOException e) {
+        throw new ModelException(dir + ": cannot list: " + e.getMessage(), e);
+      }
+    }
+    try (SafeTensorsWeights weights = SafeTensorsWeights.openComponent(dir, false)) {
+      return weights.keys().stream().mapToLong(k -> weights.info(k).elementCount() * 4).sum();
+    }
+  }
+
   /** Builds the graph of a diffusers component folder (config.json + safetensors). */
   public static OnnxGraph build(Path source, GraphFactory factory) {
     if (!Files.isDirectory(source)) {

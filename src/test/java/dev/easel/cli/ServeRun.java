@@ -1,0 +1,62 @@
+package dev.easel.cli;
+
+import dev.easel.api.EaselServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+
+/** {@code easel ARGS…} run in-process until its server is up. */
+record ServeRun(EaselServer server, CompletableFuture<Integer> exit) {
+  /** Starts {@code easel ARGS…}, whose arguments include the {@code serve} command. */
+  static ServeRun start(String... args) {
+    CommandLine cl = EaselCommand.commandLine();
+    ExecutorService threads = Executors.newCachedThreadPool();
+    CompletableFuture<Integer> exit =
+        CompletableFuture.supplyAsync(() -> cl.execute(args), threads);
+    CompletableFuture<EaselServer> server =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                while (cl.getSubcommands().get("serve").getParseResult() == null) {
+                  Thread.sleep(10);
+                }
+                ServeCommand serve = cl.getSubcommands().get("serve").getCommand();
+                return serve.awaitServer();
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            threads);
+    threads.shutdown();
+    return new ServeRun(server.orTimeout(120, TimeUnit.SECONDS).join(), exit);
+  }
+
+  HttpResponse<String> get(String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> generate(String json) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/images/generations"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Stops the server; the command's exit code. */
+  int stop() throws Exception {
+    server.stop();
+    return exit.get(30, TimeUnit.SECONDS);
+  }
+}
