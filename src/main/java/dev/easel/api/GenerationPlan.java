@@ -30,9 +30,10 @@ import java.util.stream.LongStream;
  * <p>Sizes: the response has the requested size. Size {@code auto} is the model's native square
  * size for generations and the first image's size (rounded down to the model's size multiple) for
  * edits. The model generates at the requested size when its area is within the server's generation
- * limit (above 1.5 × native size the engine runs its two-pass high-res path); a larger size is
- * generated at the largest size of the same aspect ratio within the limit and upscaled with
- * Lanczos, and for inpainting the kept pixels are then put back exactly.
+ * limit and its sides within the model's {@link ModelCapabilities#maxSide()} (above 1.5 × native
+ * size the engine runs its two-pass high-res path); a larger size is generated at the largest size
+ * of the same aspect ratio within both and upscaled with Lanczos, and for inpainting the kept
+ * pixels are then put back exactly.
  *
  * @param job the validated request
  * @param request what the engine runs, at {@link #generationWidth()} × {@link #generationHeight()}
@@ -70,8 +71,11 @@ record GenerationPlan(
                 : 4L * caps.nativeSize() * caps.nativeSize());
     int genWidth = width;
     int genHeight = height;
-    if ((long) width * height > limit) {
-      double scale = Math.sqrt(limit / ((double) width * height));
+    double scale =
+        Math.min(
+            Math.sqrt(limit / ((double) width * height)),
+            caps.maxSide() / (double) Math.max(width, height));
+    if (scale < 1) {
       genWidth = Math.max(multiple, (int) (width * scale) / multiple * multiple);
       genHeight = Math.max(multiple, (int) (height * scale) / multiple * multiple);
     }

@@ -91,6 +91,11 @@ final class ImageService {
     }
     ImageGenerator generator = generator(job);
     GenerationPlan plan = GenerationPlan.of(job, generator.capabilities(), maxGenerationPixels);
+    try {
+      generator.capabilities().check(plan.request());
+    } catch (IllegalArgumentException e) {
+      throw refused(e);
+    }
     if (job.stream()) {
       stream(ctx, job, plan, generator);
     } else {
@@ -261,8 +266,8 @@ final class ImageService {
     if (cause instanceof ApiException api) {
       return api;
     }
-    if (cause instanceof IllegalArgumentException) {
-      return ApiException.invalid(cause.getMessage(), null, "invalid_value");
+    if (cause instanceof IllegalArgumentException e) {
+      return refused(e);
     }
     LOG.error("generation failed", cause);
     return ApiException.of(
@@ -270,6 +275,11 @@ final class ImageService {
         "The model failed to generate the image: " + cause,
         null,
         "generation_failed");
+  }
+
+  /** A request the model cannot serve, in the engine's words. */
+  private static ApiException refused(IllegalArgumentException e) {
+    return ApiException.invalid(e.getMessage(), null, "invalid_value");
   }
 
   /** A preview from the worker thread, encoded later on the request's thread. */

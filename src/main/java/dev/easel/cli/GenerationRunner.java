@@ -10,7 +10,6 @@ import dev.easel.engine.ImageGenerator;
 import dev.easel.engine.ModelCapabilities;
 import dev.easel.engine.ProgressListener;
 import dev.easel.engine.StableDiffusionLoader;
-import dev.easel.engine.StableDiffusionPipeline;
 import dev.easel.hub.ModelLocator;
 import dev.easel.image.DecodedImage;
 import dev.easel.image.GenerationParameters;
@@ -90,7 +89,7 @@ final class GenerationRunner {
             mask,
             0);
     try {
-      StableDiffusionPipeline.check(request, caps);
+      caps.check(request);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

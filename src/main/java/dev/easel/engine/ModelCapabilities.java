@@ -1,5 +1,7 @@
 package dev.easel.engine;
 
+import dev.easel.engine.scheduler.Schedulers;
+
 /**
  * What a loaded model offers.
  *
@@ -20,4 +22,23 @@ public record ModelCapabilities(
     int defaultSteps,
     double defaultGuidance,
     boolean inpaintingUnet,
-    long maxPixels) {}
+    long maxPixels) {
+
+  /** Widths and heights are at most this: 4 × the native size. */
+  public int maxSide() {
+    return 4 * nativeSize;
+  }
+
+  /**
+   * The checks {@link ImageGenerator#generate} makes before it computes anything, from what is
+   * known without loading the model.
+   *
+   * @throws IllegalArgumentException naming what the model cannot do
+   */
+  public void check(GenerationRequest request) {
+    Plan.check(request, this);
+    if (request.scheduler() != null) {
+      Schedulers.requireKnown(request.scheduler());
+    }
+  }
+}

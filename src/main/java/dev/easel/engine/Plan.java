@@ -28,9 +28,6 @@ record Plan(
 
   static final int MAX_STEPS = 500;
 
-  /** Widths and heights are at most this many times the native size. */
-  static final int MAX_SIZE_FACTOR = 4;
-
   static final double VARIATION_STRENGTH = 0.65;
   static final double IMAGE_TO_IMAGE_STRENGTH = 0.75;
   static final double REFINE_STRENGTH = 0.35;
@@ -51,7 +48,7 @@ record Plan(
               + " is not supported by this model: width and height must be positive multiples of "
               + m);
     }
-    int maxSide = MAX_SIZE_FACTOR * caps.nativeSize();
+    int maxSide = caps.maxSide();
     if (r.width() > maxSide || r.height() > maxSide) {
       throw new IllegalArgumentException(
           "size "
@@ -113,6 +110,25 @@ record Plan(
     if (r.strength() != null && r.strength() == 0) {
       throw new IllegalArgumentException("strength 0 would return the input unchanged");
     }
+    double strength = strength(r);
+    if (strength < 1 && (int) (steps * strength) < 1) {
+      // as the scheduler's beginIndex, said before anything runs
+      throw new IllegalArgumentException(
+          "strength " + strength + " with " + steps + " steps leaves no denoising step to run");
+    }
+  }
+
+  /** The strength the request runs at: its own, else the mode's default. */
+  private static double strength(GenerationRequest r) {
+    double byDefault =
+        switch (r.mode()) {
+          case TEXT_TO_IMAGE, INPAINT -> 1;
+          case IMAGE_TO_IMAGE -> IMAGE_TO_IMAGE_STRENGTH;
+          case VARIATION -> VARIATION_STRENGTH;
+        };
+    return r.mode() == GenerationRequest.Mode.TEXT_TO_IMAGE || r.strength() == null
+        ? byDefault
+        : r.strength();
   }
 
   static Plan of(GenerationRequest r, ModelCapabilities caps) {
@@ -123,23 +139,19 @@ record Plan(
     String prompt = r.prompt() == null ? "" : r.prompt();
     RgbaImage image = null;
     RgbaImage mask = null;
-    double strength = 1;
+    double strength = strength(r);
     switch (r.mode()) {
       case TEXT_TO_IMAGE -> {}
-      case IMAGE_TO_IMAGE -> {
-        image = fit(requireImage(r), r.width(), r.height(), Resize.Filter.LANCZOS);
-        strength = r.strength() != null ? r.strength() : IMAGE_TO_IMAGE_STRENGTH;
-      }
+      case IMAGE_TO_IMAGE ->
+          image = fit(requireImage(r), r.width(), r.height(), Resize.Filter.LANCZOS);
       case INPAINT -> {
         RgbaImage source = requireImage(r);
         RgbaImage maskSource = r.mask() != null ? r.mask() : source;
         image = fit(source, r.width(), r.height(), Resize.Filter.LANCZOS);
         mask = fit(maskSource, r.width(), r.height(), Resize.Filter.AREA);
-        strength = r.strength() != null ? r.strength() : 1.0;
       }
       case VARIATION -> {
         image = fit(requireImage(r), r.width(), r.height(), Resize.Filter.LANCZOS);
-        strength = r.strength() != null ? r.strength() : VARIATION_STRENGTH;
         if (r.guidanceScale() == null) {
           guidance = 1;
         }

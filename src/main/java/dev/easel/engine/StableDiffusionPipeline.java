@@ -72,19 +72,6 @@ public final class StableDiffusionPipeline implements ImageGenerator {
     return text;
   }
 
-  /**
-   * The checks {@link #generate} makes before it computes anything, for a model known only by its
-   * {@link StableDiffusionLoader#capabilities}.
-   *
-   * @throws IllegalArgumentException naming what the model cannot do
-   */
-  public static void check(GenerationRequest request, ModelCapabilities capabilities) {
-    Plan.check(request, capabilities);
-    if (request.scheduler() != null) {
-      Schedulers.requireKnown(request.scheduler());
-    }
-  }
-
   @Override
   public synchronized GenerationResult generate(
       GenerationRequest request, ProgressListener progress, Cancellation cancel) {

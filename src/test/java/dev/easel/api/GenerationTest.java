@@ -12,6 +12,8 @@ import dev.easel.image.DecodedImage;
 import dev.easel.image.GenerationParameters;
 import dev.easel.image.ImageFormat;
 import dev.easel.image.PngChunks;
+import dev.easel.image.RgbaImage;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -132,6 +134,26 @@ class GenerationTest {
       assertThat(usage.inputTokensDetails().textTokens()).isPositive();
       assertThat(usage.outputTokens()).isEqualTo(ImageResponses.imageTokens(c.w(), c.h()));
       assertThat(usage.totalTokens()).isEqualTo(usage.inputTokens() + usage.outputTokens());
+    }
+  }
+
+  @Test
+  void aSizeBeyondTheModelsLongestSideIsGeneratedWithinItAndUpscaled() {
+    // 4 × the tiny model's 64 px is its longest side: 1536x1024 fits the area limit only at
+    // 312x208, so the side decides.
+    try (TestServers.Running wide =
+        TestServers.withTinyModel(Map.of("server.max-generation-pixels", "65536"))) {
+      Http.Response r =
+          Http.postJson(
+              wide.url("/v1/images/generations"),
+              "{\"prompt\":\"a dune\",\"model\":\"gpt-image-1\",\"size\":\"1536x1024\","
+                  + "\"steps\":1}");
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.header("x-easel-generation-size")).isEqualTo("256x170");
+      RgbaImage image =
+          Sdk.decode(Base64.getDecoder().decode(r.json().at("/data/0/b64_json").asText())).image();
+      assertThat(image.width()).isEqualTo(1536);
+      assertThat(image.height()).isEqualTo(1024);
     }
   }
 

@@ -5,20 +5,31 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
 import com.openai.errors.SseException;
 import com.openai.models.images.ImageEditParams;
 import com.openai.models.images.ImageEditStreamEvent;
 import com.openai.models.images.ImageGenStreamEvent;
 import com.openai.models.images.ImageGenerateParams;
 import com.openai.models.images.ImageModel;
+import dev.easel.engine.EngineOptions;
+import dev.easel.engine.StableDiffusionLoader;
+import dev.easel.engine.TinyModels;
 import dev.easel.image.ImageFormat;
 import dev.easel.image.RgbaImage;
+import dev.easel.model.Architecture;
+import dev.easel.model.RandomModel;
+import dev.easel.model.safetensors.DType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code stream: true} through the SDK's streaming API and on the wire, with the tiny pipeline. */
 @SuppressWarnings("deprecation") // the SDK deprecates gpt-image-1; clients use it
@@ -108,7 +119,53 @@ class StreamingTest {
   }
 
   @Test
-  void aFailureAfterTheStreamStartedIsAnErrorEvent() {
+  void aFailureAfterTheStreamStartedIsAnErrorEvent(@TempDir Path dir) throws Exception {
+    // The server reads the model's configuration, then its weights break: loading it on the
+    // worker fails after the stream began.
+    Path model = dir.resolve("breaks");
+    RandomModel.write(model, Architecture.TINY, false, 1, DType.F32, null);
+    ModelPool pool =
+        new ModelPool(
+            List.of(
+                new ModelPool.Candidate(
+                    "breaks",
+                    StableDiffusionLoader.capabilities(model, EngineOptions.batch(4)),
+                    StableDiffusionLoader.weightBytes(model),
+                    () -> TinyModels.load(model, 4))),
+            1L << 30);
+    try (Stream<Path> files = Files.list(model.resolve("unet"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".safetensors")).toList()) {
+        Files.write(f, new byte[] {1, 2, 3});
+      }
+    }
+    try (TestServers.Running broken =
+        TestServers.withDirectory(
+            pool, Map.of("server.max-generation-pixels", TestServers.TINY_GENERATION_PIXELS))) {
+      ImageGenerateParams params =
+          ImageGenerateParams.builder()
+              .model(ImageModel.GPT_IMAGE_1)
+              .prompt("a kite")
+              .partialImages(1L)
+              .build();
+      assertThatThrownBy(
+              () -> {
+                try (StreamResponse<ImageGenStreamEvent> stream =
+                    Sdk.client(broken).images().generateStreaming(params)) {
+                  stream.stream().toList();
+                }
+              })
+          .isInstanceOfSatisfying(
+              SseException.class,
+              e -> {
+                assertThat(e.statusCode()).isEqualTo(200);
+                assertThat(e.getMessage()).contains("The model 'breaks' could not be loaded");
+                assertThat(e.code()).contains("model_load_failed");
+              });
+    }
+  }
+
+  @Test
+  void whatTheModelCannotDoIsA400BeforeAnyEvent() {
     ImageGenerateParams params =
         ImageGenerateParams.builder()
             .model(ImageModel.GPT_IMAGE_1)
@@ -118,12 +175,24 @@ class StreamingTest {
             .build();
     assertThatThrownBy(() -> generate(params))
         .isInstanceOfSatisfying(
-            SseException.class,
+            BadRequestException.class,
             e -> {
-              assertThat(e.statusCode()).isEqualTo(200);
               assertThat(e.getMessage()).contains("no_such_sampler");
               assertThat(e.code()).contains("invalid_value");
             });
+
+    Http.Response edit =
+        new Http.Multipart()
+            .file("image", "a.png", TestImages.png(32, 32))
+            .text("prompt", "a kite")
+            .text("model", "gpt-image-1")
+            .text("stream", "true")
+            .text("steps", "1")
+            .text("strength", "0.5")
+            .post(server.url("/v1/images/edits"));
+    assertThat(edit.status()).isEqualTo(400);
+    assertThat(edit.header("Content-Type")).startsWith("application/json");
+    assertThat(edit.json().at("/error/message").asText()).contains("no denoising step");
   }
 
   @Test

@@ -70,6 +70,11 @@ public final class TestServers {
    * @param settings configuration keys on top of the test defaults
    */
   public static Running withModels(List<ImageGenerator> generators, Map<String, String> settings) {
+    return withDirectory(ModelDirectory.of(generators), settings);
+  }
+
+  /** A server for the given models (a fixed directory or a {@link ModelPool}). */
+  public static Running withDirectory(ModelDirectory models, Map<String, String> settings) {
     Path store;
     try {
       store = Files.createTempDirectory("easel-test-store");
@@ -85,7 +90,7 @@ public final class TestServers {
     flags.putAll(settings);
     ServerOptions options = ServerOptions.from(Config.load(null, Map.of(), flags));
     TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
-    EaselServer server = new EaselServer(options, ModelDirectory.of(generators), clock).start();
+    EaselServer server = new EaselServer(options, models, clock).start();
     return new Running(server, clock, store, options);
   }
 }
