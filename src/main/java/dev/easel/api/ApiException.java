@@ -77,6 +77,20 @@ public final class ApiException extends RuntimeException {
     return invalid("Unknown parameter: '" + param + "'.", param, "unknown_parameter");
   }
 
+  /** A string over its maximum length, in OpenAI's words. */
+  public static ApiException tooLong(String param, long max, long length) {
+    return invalid(
+        "Invalid '"
+            + param
+            + "': string too long. Expected a string with maximum length "
+            + max
+            + ", but got a string with length "
+            + length
+            + " instead.",
+        param,
+        "string_above_max_length");
+  }
+
   public static ApiException missing(String param) {
     return invalid("'" + param + "' is a required property", param, "missing_required_parameter");
   }

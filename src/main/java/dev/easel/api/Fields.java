@@ -22,10 +22,22 @@ interface Fields {
 
   Optional<Boolean> bool(String name);
 
-  /** Uploaded files under any of the names, in order; empty for JSON bodies. */
+  /**
+   * Uploaded files under any of the names, in order; for a JSON edit, the images its {@code images}
+   * and {@code mask} refer to.
+   */
   List<Upload> files(String... names);
 
-  /** One uploaded file part. */
+  /** Whether the body is JSON (a JSON edit follows {@code EditImageBodyJsonParam}). */
+  default boolean isJson() {
+    return false;
+  }
+
+  /**
+   * One uploaded file part.
+   *
+   * @param field the part's name, or the JSON path it came from ({@code images[0]}, {@code mask})
+   */
   record Upload(String field, String filename, byte[] data) {}
 
   static ApiException wrongType(String name, String value, String expected) {

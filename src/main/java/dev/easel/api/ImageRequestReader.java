@@ -43,6 +43,30 @@ final class ImageRequestReader {
           "background",
           "style",
           "user");
+
+  /** {@code EditImageBodyJsonParam}'s properties. */
+  private static final Set<String> JSON_EDIT_FIELDS =
+      Set.of(
+          "model",
+          "images",
+          "mask",
+          "prompt",
+          "n",
+          "quality",
+          "input_fidelity",
+          "size",
+          "user",
+          "output_format",
+          "output_compression",
+          "moderation",
+          "background",
+          "stream",
+          "partial_images");
+
+  /** A JSON edit's {@code size} is a closed enum (no free sizes, even for gpt-image-2). */
+  private static final List<String> JSON_EDIT_SIZES =
+      List.of("auto", "1024x1024", "1536x1024", "1024x1536");
+
   private static final List<String> GPT_ONLY =
       List.of(
           "output_format",
@@ -54,7 +78,7 @@ final class ImageRequestReader {
           "input_fidelity");
   private static final Pattern SIZE = Pattern.compile("(\\d{1,5})x(\\d{1,5})");
   private static final long DALL_E_2_MAX_BYTES = 4L * 1024 * 1024;
-  private static final long GPT_MAX_BYTES = 50L * 1024 * 1024;
+  static final long GPT_MAX_BYTES = 50L * 1024 * 1024;
   static final int MAX_STEPS = 150;
 
   /** Widest side an upload may have (the pixel count is the configured limit). */
@@ -73,9 +97,11 @@ final class ImageRequestReader {
   }
 
   ImageJob read(Endpoint endpoint, Fields f) {
-    if (endpoint == Endpoint.GENERATIONS) {
+    boolean jsonEdit = endpoint == Endpoint.EDITS && f.isJson();
+    if (endpoint == Endpoint.GENERATIONS || jsonEdit) {
+      Set<String> known = jsonEdit ? JSON_EDIT_FIELDS : GENERATION_FIELDS;
       for (String name : f.names()) {
-        if (!GENERATION_FIELDS.contains(name) && !EXTRAS.contains(name)) {
+        if (!known.contains(name) && !EXTRAS.contains(name)) {
           throw ApiException.unknownParameter(name);
         }
       }
@@ -98,6 +124,14 @@ final class ImageRequestReader {
         || endpoint == Endpoint.VARIATIONS && !rules.servesVariations()) {
       throw ApiException.invalidValue("model", model, supportedModels(endpoint));
     }
+    if (jsonEdit && rules.family() == ModelRules.Family.DALL_E) {
+      throw ApiException.invalid(
+          "JSON edits support GPT image models only; send '"
+              + model
+              + "' edits as multipart/form-data.",
+          "model",
+          "invalid_value");
+    }
     checkFamilyParameters(endpoint, rules, f);
 
     String prompt = "";
@@ -113,7 +147,7 @@ final class ImageRequestReader {
       throw ApiException.invalid(
           "You must provide n=" + rules.maxN() + " for this model.", "n", "invalid_value");
     }
-    int[] size = size(endpoint, rules, f);
+    int[] size = size(endpoint, rules, f, jsonEdit);
     String quality = oneOf(f, "quality", qualities(endpoint, rules), "auto");
     String style =
         rules.styles().isEmpty() ? null : oneOf(f, "style", rules.styles(), rules.styles().get(0));
@@ -240,16 +274,7 @@ final class ImageRequestReader {
   private static void checkLength(String param, String text, ModelRules rules) {
     int length = text.codePointCount(0, text.length());
     if (length > rules.maxPromptLength()) {
-      throw ApiException.invalid(
-          "Invalid '"
-              + param
-              + "': string too long. Expected a string with maximum length "
-              + rules.maxPromptLength()
-              + ", but got a string with length "
-              + length
-              + " instead.",
-          param,
-          "string_above_max_length");
+      throw ApiException.tooLong(param, rules.maxPromptLength(), length);
     }
   }
 
@@ -283,14 +308,15 @@ final class ImageRequestReader {
   }
 
   /** The requested size as {width, height}; {0, 0} for auto. */
-  private static int[] size(Endpoint endpoint, ModelRules rules, Fields f) {
+  private static int[] size(Endpoint endpoint, ModelRules rules, Fields f, boolean jsonEdit) {
+    boolean closedJsonEdit = jsonEdit && rules != ModelRules.LOCAL;
     List<String> allowed =
         endpoint == Endpoint.VARIATIONS && rules != ModelRules.LOCAL
                 || endpoint == Endpoint.EDITS && rules == ModelRules.DALL_E_2
             ? List.of("256x256", "512x512", "1024x1024")
-            : rules.sizes();
-    String v = f.string("size").orElse(rules.defaultSize());
-    if (!allowed.contains(v) && !rules.freeSizes()) {
+            : closedJsonEdit ? JSON_EDIT_SIZES : rules.sizes();
+    String v = f.string("size").orElse(closedJsonEdit ? "auto" : rules.defaultSize());
+    if (!allowed.contains(v) && (!rules.freeSizes() || closedJsonEdit)) {
       throw ApiException.invalidValue("size", v, allowed);
     }
     if (v.equals("auto")) {
@@ -371,9 +397,10 @@ final class ImageRequestReader {
   }
 
   private List<RgbaImage> images(Endpoint endpoint, ModelRules rules, Fields f) {
+    String param = f.isJson() ? "images" : "image";
     List<Fields.Upload> uploads = f.files("image", "image[]");
     if (uploads.isEmpty()) {
-      throw ApiException.missing("image");
+      throw ApiException.missing(param);
     }
     int max = endpoint == Endpoint.VARIATIONS ? 1 : rules.maxEditImages();
     if (uploads.size() > max) {
@@ -385,12 +412,12 @@ final class ImageRequestReader {
               + "' takes at most "
               + max
               + ".",
-          "image",
+          param,
           "too_many_images");
     }
     List<RgbaImage> images = new ArrayList<>();
     for (Fields.Upload u : uploads) {
-      images.add(decode(u, rules, "image").image());
+      images.add(decode(u, rules, f.isJson() ? u.field() : "image").image());
     }
     return images;
   }

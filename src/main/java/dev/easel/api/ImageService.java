@@ -45,6 +45,7 @@ final class ImageService {
   private final String publicUrl;
   private final long maxBodyBytes;
   private final long maxGenerationPixels;
+  private final ImageUrls imageUrls;
   private final Clock clock;
 
   ImageService(
@@ -63,6 +64,7 @@ final class ImageService {
     this.publicUrl = options.publicUrl().replaceAll("/+$", "");
     this.maxBodyBytes = options.maxBodyBytes();
     this.maxGenerationPixels = options.maxGenerationPixels();
+    this.imageUrls = new ImageUrls(options.fetchImageUrls(), ImageRequestReader.GPT_MAX_BYTES);
     this.clock = clock;
   }
 
@@ -103,29 +105,35 @@ final class ImageService {
     }
   }
 
+  /** Generations are JSON, variations multipart, edits either (JSON for GPT image models). */
   private Fields fields(Context ctx, Endpoint endpoint) {
     String contentType = ctx.header("Content-Type");
     String media =
         contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
-    String expected = endpoint == Endpoint.GENERATIONS ? "application/json" : "multipart/form-data";
-    if (!media.equals(expected)) {
-      String hint =
-          endpoint == Endpoint.EDITS && media.equals("application/json")
-              ? " (Easel takes edits as multipart/form-data only)"
-              : "";
+    boolean json = media.equals("application/json");
+    boolean accepted =
+        switch (endpoint) {
+          case GENERATIONS -> json;
+          case EDITS -> json || media.equals("multipart/form-data");
+          case VARIATIONS -> media.equals("multipart/form-data");
+        };
+    if (!accepted) {
       throw ApiException.invalid(
           "Invalid Content-Type header ("
               + (contentType == null ? "none" : contentType)
               + "), expected "
-              + expected
-              + hint
+              + switch (endpoint) {
+                case GENERATIONS -> "application/json";
+                case EDITS -> "multipart/form-data or application/json";
+                case VARIATIONS -> "multipart/form-data";
+              }
               + ".",
           null,
           "invalid_content_type");
     }
     byte[] body = body(ctx);
-    return endpoint == Endpoint.GENERATIONS
-        ? JsonFields.parse(body)
+    return json
+        ? JsonFields.parse(body, imageUrls)
         : MultipartFields.parse(body, contentType, ImageRequestReader.FILE_FIELDS);
   }
 

@@ -5,22 +5,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Fields of an {@code application/json} body. */
+/**
+ * Fields of an {@code application/json} body. A JSON edit's images are {@code ImageRefParam}s:
+ * {@code images} (the {@code image} files) and {@code mask}, each {@code {"image_url": …}}.
+ */
 final class JsonFields implements Fields {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private final ObjectNode body;
+  private final ImageUrls urls;
 
-  private JsonFields(ObjectNode body) {
+  private JsonFields(ObjectNode body, ImageUrls urls) {
     this.body = body;
+    this.urls = urls;
   }
 
-  static JsonFields parse(byte[] bytes) {
+  /**
+   * @param urls resolves the {@code image_url}s of a JSON edit
+   */
+  static JsonFields parse(byte[] bytes, ImageUrls urls) {
     JsonNode node;
     try {
       node = MAPPER.readTree(bytes);
@@ -30,7 +39,7 @@ final class JsonFields implements Fields {
     if (!(node instanceof ObjectNode object)) {
       throw notParsable();
     }
-    return new JsonFields(object);
+    return new JsonFields(object, urls);
   }
 
   private static ApiException notParsable() {
@@ -107,8 +116,70 @@ final class JsonFields implements Fields {
   }
 
   @Override
+  public boolean isJson() {
+    return true;
+  }
+
+  @Override
   public List<Upload> files(String... names) {
-    return List.of();
+    List<String> wanted = List.of(names);
+    List<Upload> files = new ArrayList<>();
+    if (wanted.contains("image") || wanted.contains("image[]")) {
+      node("images")
+          .ifPresent(
+              images -> {
+                if (!images.isArray()) {
+                  throw Fields.wrongType("images", describe(images), "an array");
+                }
+                if (images.isEmpty()) {
+                  throw ApiException.invalid(
+                      "Invalid 'images': empty array. Expected an array with minimum length 1,"
+                          + " but got an empty array instead.",
+                      "images",
+                      "empty_array");
+                }
+                for (int i = 0; i < images.size(); i++) {
+                  files.add(imageRef(images.get(i), "images[" + i + "]"));
+                }
+              });
+    }
+    if (wanted.contains("mask")) {
+      node("mask").ifPresent(mask -> files.add(imageRef(mask, "mask")));
+    }
+    return files;
+  }
+
+  /** One {@code ImageRefParam}: exactly one of {@code image_url} and {@code file_id}. */
+  private Upload imageRef(JsonNode ref, String param) {
+    if (!ref.isObject()) {
+      throw Fields.wrongType(param, describe(ref), "an object");
+    }
+    for (Map.Entry<String, JsonNode> e : ref.properties()) {
+      if (!e.getKey().equals("image_url") && !e.getKey().equals("file_id")) {
+        throw ApiException.unknownParameter(param + "." + e.getKey());
+      }
+    }
+    JsonNode url = ref.get("image_url");
+    JsonNode fileId = ref.get("file_id");
+    if ((url == null) == (fileId == null)) {
+      throw ApiException.invalid(
+          "'" + param + "' must have exactly one of 'image_url' and 'file_id'.",
+          param,
+          "invalid_value");
+    }
+    if (fileId != null) {
+      throw ApiException.invalid(
+          "'"
+              + param
+              + ".file_id' refers to OpenAI's Files API, which Easel does not have: send the image"
+              + " as 'image_url' (a base64 data URL or an http(s) URL).",
+          param + ".file_id",
+          "unsupported_parameter");
+    }
+    if (!url.isTextual()) {
+      throw Fields.wrongType(param + ".image_url", describe(url), "a string");
+    }
+    return new Upload(param, null, urls.resolve(url.textValue(), param + ".image_url"));
   }
 
   private static String describe(JsonNode n) {

@@ -32,6 +32,7 @@ import java.util.Map;
  * @param publicUrl base of returned URLs, or empty to use the request's Host
  * @param shutdownTimeout how long {@link EaselServer#stop()} waits for requests in flight
  * @param generationNice niceness of the generation worker thread (runtime.nice)
+ * @param fetchImageUrls whether JSON edits' http(s) {@code image_url}s are downloaded
  */
 public record ServerOptions(
     String host,
@@ -48,7 +49,8 @@ public record ServerOptions(
     Duration urlTtl,
     String publicUrl,
     Duration shutdownTimeout,
-    int generationNice) {
+    int generationNice,
+    boolean fetchImageUrls) {
 
   public ServerOptions {
     apiKeyHashes = List.copyOf(apiKeyHashes);
@@ -96,7 +98,8 @@ public record ServerOptions(
         Duration.ofMinutes(config.getInt(Settings.STORE_URL_TTL_MINUTES)),
         config.get(Settings.SERVER_PUBLIC_URL),
         Duration.ofSeconds(config.getInt(Settings.SERVER_SHUTDOWN_TIMEOUT)),
-        config.getInt(Settings.RUNTIME_NICE));
+        config.getInt(Settings.RUNTIME_NICE),
+        config.getBoolean(Settings.SERVER_FETCH_IMAGE_URLS));
   }
 
   public ServerOptions withAddress(String host, int port) {
@@ -115,6 +118,7 @@ public record ServerOptions(
         urlTtl,
         publicUrl,
         shutdownTimeout,
-        generationNice);
+        generationNice,
+        fetchImageUrls);
   }
 }

@@ -117,6 +117,13 @@ public final class Settings {
           "Largest width x height a model generates at; larger requested sizes are generated at"
               + " the same aspect ratio within it and upscaled (Lanczos). 0 = 4x the model's native"
               + " area (e.g. 1024x1024 for a 512 px model).");
+  public static final Setting SERVER_FETCH_IMAGE_URLS =
+      Setting.of(
+          "server.fetch-image-urls",
+          BOOLEAN,
+          "true",
+          "Download the http(s) image_url of JSON edits (data URLs are always taken). Turn off"
+              + " when untrusted callers could make the server fetch from your network.");
   public static final Setting SERVER_PUBLIC_URL =
       Setting.of(
           "server.public-url",
@@ -233,6 +240,7 @@ public final class Settings {
             SERVER_MAX_BODY_MB,
             SERVER_MAX_INPUT_PIXELS,
             SERVER_MAX_GENERATION_PIXELS,
+            SERVER_FETCH_IMAGE_URLS,
             SERVER_PUBLIC_URL,
             SERVER_SHUTDOWN_TIMEOUT,
             STORE_DIR,

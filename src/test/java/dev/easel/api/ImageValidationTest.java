@@ -54,8 +54,11 @@ class ImageValidationTest {
         new Http.Multipart().text("prompt", "otter").post(generations),
         null,
         "invalid_content_type");
+    assertBadRequest(Http.postJson(variations, "{\"n\":1}"), null, "invalid_content_type");
     assertBadRequest(
-        Http.postJson(edits, "{\"prompt\":\"otter\",\"images\":[]}"), null, "invalid_content_type");
+        Http.post(edits, "text/plain", "prompt=otter".getBytes(StandardCharsets.UTF_8)),
+        null,
+        "invalid_content_type");
   }
 
   @Test

@@ -25,7 +25,8 @@ class ResponseShapeTest {
 
   private static ImageJob job(String json) {
     ImageRequestReader reader = new ImageRequestReader(List::of, 1 << 24);
-    return reader.read(Endpoint.GENERATIONS, JsonFields.parse(json.getBytes()));
+    return reader.read(
+        Endpoint.GENERATIONS, JsonFields.parse(json.getBytes(), new ImageUrls(false, 1 << 20)));
   }
 
   private static GenerationResult result(int n, int side) {
