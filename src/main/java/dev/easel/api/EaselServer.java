@@ -2,6 +2,7 @@ package dev.easel.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.easel.engine.BackgroundMatting;
 import dev.easel.image.OutputFormat;
 import dev.easel.store.SignedUrlStore;
 import io.javalin.Javalin;
@@ -73,6 +74,14 @@ public final class EaselServer implements AutoCloseable {
    * @param clock time for URL expiry, rate limits and {@code created}
    */
   public EaselServer(ServerOptions options, ModelDirectory models, Clock clock) {
+    this(options, models, null, clock);
+  }
+
+  /**
+   * @param matting the background-removal model for {@code background: transparent}, or null
+   */
+  public EaselServer(
+      ServerOptions options, ModelDirectory models, BackgroundMatting matting, Clock clock) {
     this.options = options;
     this.models = models;
     this.clock = clock;
@@ -85,6 +94,7 @@ public final class EaselServer implements AutoCloseable {
         new ImageService(
             options,
             models,
+            matting,
             new RateLimiter(options.imagesPerMinute(), clock),
             queue,
             store,

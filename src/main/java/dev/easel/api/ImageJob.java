@@ -22,6 +22,7 @@ import java.util.List;
  * @param responseFormat {@code url} or {@code b64_json}
  * @param outputFormat png, jpeg or webp
  * @param compression 0–100
+ * @param transparent {@code background: transparent}: the results' backgrounds are removed
  * @param stream whether to answer with server-sent events
  * @param partialImages 0–3 partial images while streaming
  * @param extras Easel's extra parameters
@@ -43,6 +44,7 @@ record ImageJob(
     String responseFormat,
     OutputFormat outputFormat,
     int compression,
+    boolean transparent,
     boolean stream,
     int partialImages,
     Extras extras,

@@ -86,14 +86,17 @@ final class ImageRequestReader {
 
   private final Supplier<List<String>> localModels;
   private final DecodeLimits limits;
+  private final boolean matting;
 
   /**
    * @param localModels names of the loaded models (they may be asked for directly)
    * @param maxInputPixels largest width × height of an uploaded image
+   * @param matting whether a matting model makes {@code background: transparent} possible
    */
-  ImageRequestReader(Supplier<List<String>> localModels, long maxInputPixels) {
+  ImageRequestReader(Supplier<List<String>> localModels, long maxInputPixels, boolean matting) {
     this.localModels = localModels;
     this.limits = new DecodeLimits(MAX_INPUT_SIDE, maxInputPixels);
+    this.matting = matting;
   }
 
   ImageJob read(Endpoint endpoint, Fields f) {
@@ -158,13 +161,21 @@ final class ImageRequestReader {
     OutputFormat outputFormat =
         OutputFormat.fromApiName(oneOf(f, "output_format", List.of("png", "jpeg", "webp"), "png"));
     int compression = (int) range(f, "output_compression", 0, 100, 100);
-    String background = oneOf(f, "background", List.of("transparent", "opaque", "auto"), "auto");
-    if (background.equals("transparent")) {
+    boolean transparent =
+        oneOf(f, "background", List.of("transparent", "opaque", "auto"), "auto")
+            .equals("transparent");
+    if (transparent && !matting) {
       throw ApiException.invalid(
-          "background='transparent' needs a matting model and none is configured; use 'opaque'"
-              + " or 'auto'.",
+          "background='transparent' needs a matting model and none is configured"
+              + " (matting.model); use 'opaque' or 'auto'.",
           "background",
           "unsupported_value");
+    }
+    if (transparent && outputFormat == OutputFormat.JPEG) {
+      throw ApiException.invalid(
+          "background='transparent' needs output_format 'png' or 'webp': JPEG has no alpha.",
+          "background",
+          "invalid_value");
     }
     oneOf(f, "moderation", List.of("low", "auto"), "auto");
     if (endpoint == Endpoint.EDITS) {
@@ -198,6 +209,7 @@ final class ImageRequestReader {
         responseFormat,
         outputFormat,
         compression,
+        transparent,
         stream,
         partialImages,
         extras,

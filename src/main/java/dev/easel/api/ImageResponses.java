@@ -88,7 +88,7 @@ final class ImageResponses {
       item.put("seed", result.images().get(i).seed());
     }
     if (job.rules().acceptsGptParameters()) {
-      body.put("background", "opaque");
+      body.put("background", job.transparent() ? "transparent" : "opaque");
       body.put("output_format", job.outputFormat().apiName());
       if (plan.responseSize() != null) {
         body.put("size", plan.responseSize());
@@ -129,7 +129,7 @@ final class ImageResponses {
     event.put("created_at", created);
     event.put("size", plan.eventSize());
     event.put("quality", plan.quality());
-    event.put("background", "opaque");
+    event.put("background", job.transparent() ? "transparent" : "opaque");
     event.put("output_format", job.outputFormat().apiName());
     return event;
   }

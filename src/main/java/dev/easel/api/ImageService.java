@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.easel.engine.BackgroundMatting;
 import dev.easel.engine.Cancellation;
 import dev.easel.engine.GeneratedImage;
 import dev.easel.engine.GenerationResult;
@@ -46,18 +47,24 @@ final class ImageService {
   private final long maxBodyBytes;
   private final long maxGenerationPixels;
   private final ImageUrls imageUrls;
+  private final BackgroundMatting matting;
   private final Clock clock;
 
+  /**
+   * @param matting the background-removal model, or null when {@code transparent} is refused
+   */
   ImageService(
       ServerOptions options,
       ModelDirectory models,
+      BackgroundMatting matting,
       RateLimiter limiter,
       GenerationQueue queue,
       SignedUrlStore store,
       Clock clock) {
     this.models = models;
     this.aliases = options.aliases();
-    this.reader = new ImageRequestReader(models::names, options.maxInputPixels());
+    this.reader = new ImageRequestReader(models::names, options.maxInputPixels(), matting != null);
+    this.matting = matting;
     this.limiter = limiter;
     this.queue = queue;
     this.store = store;
@@ -212,8 +219,7 @@ final class ImageService {
     List<JsonNode> encoded = new ArrayList<>();
     List<GeneratedImage> images = new ArrayList<>();
     for (GeneratedImage generated : result.images()) {
-      GeneratedImage image =
-          new GeneratedImage(plan.toResponseSize(generated.image()), generated.seed());
+      GeneratedImage image = new GeneratedImage(finish(plan, generated.image()), generated.seed());
       images.add(image);
       byte[] bytes = ImageOutput.encode(image, plan, generator.name(), result.sampler());
       encoded.add(
@@ -228,6 +234,12 @@ final class ImageService {
         200,
         ImageResponses.imagesResponse(
             job, plan, result.withImages(images), encoded, clock.instant().getEpochSecond()));
+  }
+
+  /** A generated image as the response has it: at the requested size, its background removed. */
+  private RgbaImage finish(GenerationPlan plan, RgbaImage generated) {
+    RgbaImage image = plan.toResponseSize(generated);
+    return plan.job().transparent() ? matting.apply(image) : image;
   }
 
   /** Seeds and the size the model generates at, known before it runs (so streams carry them). */
@@ -333,7 +345,7 @@ final class ImageService {
       for (int i = 0; i < result.images().size(); i++) {
         GeneratedImage generated = result.images().get(i);
         GeneratedImage image =
-            new GeneratedImage(plan.toResponseSize(generated.image()), generated.seed());
+            new GeneratedImage(finish(plan, generated.image()), generated.seed());
         long output = ImageResponses.imageTokens(plan.width(), plan.height());
         ObjectNode usage =
             ImageResponses.usage(

@@ -2,10 +2,12 @@ package dev.easel.cli;
 
 import dev.easel.config.Config;
 import dev.easel.config.Settings;
+import dev.easel.engine.BackgroundMatting;
 import dev.easel.engine.EngineOptions;
 import dev.easel.engine.StableDiffusionLoader;
 import dev.easel.engine.StableDiffusionPipeline;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /** Loads a model folder with the engine settings of the configuration. */
 final class Engines {
@@ -16,6 +18,27 @@ final class Engines {
         modelDir,
         new dev.easel.runtime.OnnxRuntimes(dev.easel.runtime.RuntimeOptions.from(config)),
         options(config));
+  }
+
+  /** The configured background-removal model (matting.*), loaded and tried; null when none. */
+  static BackgroundMatting matting(Config config) {
+    String model = config.get(Settings.MATTING_MODEL);
+    if (model.isEmpty()) {
+      return null;
+    }
+    try {
+      return BackgroundMatting.load(
+          new dev.easel.runtime.OnnxRuntimes(dev.easel.runtime.RuntimeOptions.from(config)),
+          new BackgroundMatting.Options(
+              Path.of(model),
+              config.getInt(Settings.MATTING_SIZE),
+              BackgroundMatting.Normalization.valueOf(
+                  config.get(Settings.MATTING_NORMALIZATION).toUpperCase(Locale.ROOT)),
+              BackgroundMatting.Output.valueOf(
+                  config.get(Settings.MATTING_OUTPUT).replace('-', '_').toUpperCase(Locale.ROOT))));
+    } catch (RuntimeException e) {
+      throw new UsageException("matting.model: " + e.getMessage());
+    }
   }
 
   /** The engine settings of the configuration, checked. */

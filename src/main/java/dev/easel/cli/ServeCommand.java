@@ -7,6 +7,7 @@ import dev.easel.api.ModelPool;
 import dev.easel.api.ServerOptions;
 import dev.easel.config.Config;
 import dev.easel.config.Settings;
+import dev.easel.engine.BackgroundMatting;
 import dev.easel.engine.ImageGenerator;
 import dev.easel.engine.StableDiffusionLoader;
 import dev.easel.hub.ModelLocator;
@@ -90,13 +91,15 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     } catch (IllegalArgumentException e) {
       throw new UsageException("server.api-key-hashes: " + e.getMessage());
     }
+    BackgroundMatting matting = Engines.matting(config);
     List<String> specs = models.isEmpty() ? config.getList(Settings.SERVER_MODELS) : models;
     if (specs.isEmpty()) {
       specs = PullCommand.firstRunModel(config, spec.commandLine().getErr());
     }
     ModelDirectory directory = load(specs, config);
     EaselServer s =
-        new EaselServer(options.withAddress(bindHost, bindPort), directory, Clock.systemUTC());
+        new EaselServer(
+            options.withAddress(bindHost, bindPort), directory, matting, Clock.systemUTC());
     s.extend(Studio.create(config, options, directory));
     s.start();
     server = s;
@@ -115,6 +118,12 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
                             + String.join(", ", directory.loaded())
                             + ")"
                         : ""));
+    if (matting != null) {
+      log()
+          .info(
+              "background='transparent' removes backgrounds with {}",
+              config.get(Settings.MATTING_MODEL));
+    }
     log()
         .info(
             s.authenticationEnabled()
@@ -127,6 +136,9 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     } finally {
       s.stop();
       directory.close();
+      if (matting != null) {
+        matting.close();
+      }
     }
     return 0;
   }

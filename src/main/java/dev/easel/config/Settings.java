@@ -124,6 +124,30 @@ public final class Settings {
           "true",
           "Download the http(s) image_url of JSON edits (data URLs are always taken). Turn off"
               + " when untrusted callers could make the server fetch from your network.");
+  public static final Setting MATTING_MODEL =
+      Setting.of(
+          "matting.model",
+          STRING,
+          "",
+          "ONNX background-removal model (U²-Net, ISNet, RMBG, BiRefNet, MODNet export) that makes"
+              + " background='transparent' possible; empty refuses it.");
+  public static final Setting MATTING_SIZE =
+      Setting.between(
+          "matting.size", 1024, 32, 4096, "Square side the matting model takes (U²-Net: 320).");
+  public static final Setting MATTING_NORMALIZATION =
+      Setting.oneOf(
+          "matting.normalization",
+          "imagenet",
+          List.of("imagenet", "centered", "symmetric"),
+          "Input normalisation: imagenet (U²-Net, ISNet, BiRefNet), centered = x - 0.5 (RMBG),"
+              + " symmetric = (x - 0.5) / 0.5 (MODNet).");
+  public static final Setting MATTING_OUTPUT =
+      Setting.oneOf(
+          "matting.output",
+          "min-max",
+          List.of("min-max", "sigmoid", "as-is"),
+          "How the output becomes a matte: min-max stretched (U²-Net, ISNet, RMBG), sigmoid of"
+              + " logits (BiRefNet), or as-is in [0, 1] (MODNet).");
   public static final Setting SERVER_PUBLIC_URL =
       Setting.of(
           "server.public-url",
@@ -243,6 +267,10 @@ public final class Settings {
             SERVER_FETCH_IMAGE_URLS,
             SERVER_PUBLIC_URL,
             SERVER_SHUTDOWN_TIMEOUT,
+            MATTING_MODEL,
+            MATTING_SIZE,
+            MATTING_NORMALIZATION,
+            MATTING_OUTPUT,
             STORE_DIR,
             STORE_URL_TTL_MINUTES,
             STORE_URL_SECRET,

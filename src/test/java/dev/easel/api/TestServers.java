@@ -1,6 +1,7 @@
 package dev.easel.api;
 
 import dev.easel.config.Config;
+import dev.easel.engine.BackgroundMatting;
 import dev.easel.engine.ImageGenerator;
 import dev.easel.engine.StableDiffusionPipeline;
 import dev.easel.engine.TinyModels;
@@ -75,6 +76,19 @@ public final class TestServers {
 
   /** A server for the given models (a fixed directory or a {@link ModelPool}). */
   public static Running withDirectory(ModelDirectory models, Map<String, String> settings) {
+    return start(models, null, settings);
+  }
+
+  /** The tiny model's server with a background-removal model for {@code transparent}. */
+  public static Running withMatting(BackgroundMatting matting) {
+    return start(
+        ModelDirectory.of(List.of(tinyModel())),
+        matting,
+        Map.of("server.max-generation-pixels", TINY_GENERATION_PIXELS));
+  }
+
+  private static Running start(
+      ModelDirectory models, BackgroundMatting matting, Map<String, String> settings) {
     Path store;
     try {
       store = Files.createTempDirectory("easel-test-store");
@@ -90,7 +104,7 @@ public final class TestServers {
     flags.putAll(settings);
     ServerOptions options = ServerOptions.from(Config.load(null, Map.of(), flags));
     TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
-    EaselServer server = new EaselServer(options, models, clock).start();
+    EaselServer server = new EaselServer(options, models, matting, clock).start();
     return new Running(server, clock, store, options);
   }
 }

@@ -2,6 +2,7 @@ package dev.easel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.easel.engine.TinyMattingModel;
 import dev.easel.testing.CliRun;
 import org.junit.jupiter.api.Test;
 
@@ -33,5 +34,22 @@ class ServeCommandTest {
     CliRun run = CliRun.of("--set", "server.api-key-hashes=nothex", "serve", "--port", "0");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("server.api-key-hashes", "64 hex digits");
+  }
+
+  @Test
+  void aMattingModelThatDoesNotRunIsAUsageError() {
+    CliRun run =
+        CliRun.of(
+            "--set",
+            "matting.model=" + TinyMattingModel.write(32),
+            "--set",
+            "matting.size=64",
+            "serve",
+            "--port",
+            "0");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("matting.model:", "does not run as a matting model")
+        .doesNotContain("\tat ");
   }
 }
