@@ -170,6 +170,13 @@ record GenerationPlan(
     return InpaintMask.composite(original, upscaled, InpaintMask.of(original, mask));
   }
 
+  /** A partial image at the response size, as the event's {@code size} says (bicubic: cheaper). */
+  RgbaImage previewAtResponseSize(RgbaImage preview) {
+    return preview.width() == width && preview.height() == height
+        ? preview
+        : Resize.resize(preview, width, height, Resize.Filter.BICUBIC);
+  }
+
   private RgbaImage fit(RgbaImage image, Resize.Filter filter) {
     return image.width() == width && image.height() == height
         ? image

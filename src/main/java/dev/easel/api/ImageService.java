@@ -325,7 +325,8 @@ final class ImageService {
         Preview preview = previews.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
         if (preview != null) {
           if (partialsSent[preview.index()] < job.partialImages()) {
-            byte[] encoded = ImageOutput.encodePreview(preview.image(), job);
+            byte[] encoded =
+                ImageOutput.encodePreview(plan.previewAtResponseSize(preview.image()), job);
             writeEvent(
                 out,
                 ImageResponses.partialEvent(

@@ -9,6 +9,7 @@ import com.openai.errors.BadRequestException;
 import com.openai.errors.SseException;
 import com.openai.models.images.ImageEditParams;
 import com.openai.models.images.ImageEditStreamEvent;
+import com.openai.models.images.ImageGenPartialImageEvent;
 import com.openai.models.images.ImageGenStreamEvent;
 import com.openai.models.images.ImageGenerateParams;
 import com.openai.models.images.ImageModel;
@@ -85,6 +86,25 @@ class StreamingTest {
           .isEqualTo(ImageResponses.imageTokens(side, side));
       assertThat(Sdk.seed(completed._additionalProperties())).isEqualTo(9);
     }
+  }
+
+  @Test
+  void partialImagesHaveTheSizeTheEventsReport() {
+    // generated at 64×64 (the test server's limit), answered at 1024×1024
+    List<ImageGenStreamEvent> events =
+        generate(
+            ImageGenerateParams.builder()
+                .model(ImageModel.GPT_IMAGE_1)
+                .prompt("a kite")
+                .size(ImageGenerateParams.Size._1024X1024)
+                .partialImages(1L)
+                .additionalBodyProperties(Sdk.extras("steps", 2))
+                .build());
+    var partial = events.get(0).asGenerationPartialImage();
+    assertThat(partial.size()).isEqualTo(ImageGenPartialImageEvent.Size._1024X1024);
+    RgbaImage image = decode(partial.b64Json());
+    assertThat(image.width()).isEqualTo(1024);
+    assertThat(image.height()).isEqualTo(1024);
   }
 
   @Test
