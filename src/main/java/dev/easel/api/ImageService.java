@@ -71,7 +71,9 @@ final class ImageService {
     this.publicUrl = options.publicUrl().replaceAll("/+$", "");
     this.maxBodyBytes = options.maxBodyBytes();
     this.maxGenerationPixels = options.maxGenerationPixels();
-    this.imageUrls = new ImageUrls(options.fetchImageUrls(), ImageRequestReader.GPT_MAX_BYTES);
+    this.imageUrls =
+        new ImageUrls(
+            options.fetchImageUrls(), ImageRequestReader.GPT_MAX_BYTES, ImageUrls.TIMEOUT);
     this.clock = clock;
   }
 

@@ -7,9 +7,13 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The bytes an {@code image_url} of a JSON edit refers to: a base64 {@code data:} URL, or an
@@ -19,24 +23,28 @@ final class ImageUrls {
   /** {@code ImageRefParam.image_url}'s maxLength. */
   static final int MAX_URL_LENGTH = 20_971_520;
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /** How long a download may take, from connecting to its last byte. */
+  static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final HttpClient http;
   private final long maxBytes;
+  private final Duration timeout;
 
   /**
    * @param fetch whether http(s) URLs are downloaded; otherwise only data URLs are taken
    * @param maxBytes largest image accepted; a longer download is cut off and refused
+   * @param timeout how long a download may take in all
    */
-  ImageUrls(boolean fetch, long maxBytes) {
+  ImageUrls(boolean fetch, long maxBytes, Duration timeout) {
     this.http =
         fetch
             ? HttpClient.newBuilder()
-                .connectTimeout(TIMEOUT)
+                .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build()
             : null;
     this.maxBytes = maxBytes;
+    this.timeout = timeout;
   }
 
   /**
@@ -80,8 +88,15 @@ final class ImageUrls {
     }
   }
 
+  /**
+   * The response's headers must come within the timeout, and its body by the same deadline: a
+   * server that trickles bytes has its stream closed under it.
+   */
   private byte[] download(URI uri, String param) {
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+    AtomicBoolean finished = new AtomicBoolean();
+    AtomicBoolean timedOut = new AtomicBoolean();
     try {
       HttpResponse<InputStream> response =
           http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -89,6 +104,15 @@ final class ImageUrls {
         if (response.statusCode() != 200) {
           throw downloadFailed(param, uri, "HTTP status " + response.statusCode());
         }
+        CompletableFuture.delayedExecutor(
+                Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+            .execute(
+                () -> {
+                  if (!finished.get()) {
+                    timedOut.set(true);
+                    closeQuietly(body);
+                  }
+                });
         byte[] data = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         if (data.length > maxBytes) {
           throw ApiException.invalid(
@@ -97,12 +121,29 @@ final class ImageUrls {
               "image_file_too_large");
         }
         return data;
+      } finally {
+        finished.set(true);
       }
+    } catch (HttpTimeoutException e) {
+      throw downloadFailed(param, uri, "no answer within " + timeout.toSeconds() + " s");
     } catch (IOException e) {
-      throw downloadFailed(param, uri, e.getClass().getSimpleName());
+      throw downloadFailed(
+          param,
+          uri,
+          timedOut.get()
+              ? "not complete within " + timeout.toSeconds() + " s"
+              : e.getClass().getSimpleName());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ClientConnection.GoneException();
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // the reader sees the stream end either way
     }
   }
 

@@ -26,7 +26,8 @@ class ResponseShapeTest {
   private static ImageJob job(String json) {
     ImageRequestReader reader = new ImageRequestReader(List::of, 1 << 24, false);
     return reader.read(
-        Endpoint.GENERATIONS, JsonFields.parse(json.getBytes(), new ImageUrls(false, 1 << 20)));
+        Endpoint.GENERATIONS,
+        JsonFields.parse(json.getBytes(), new ImageUrls(false, 1 << 20, ImageUrls.TIMEOUT)));
   }
 
   private static GenerationResult result(int n, int side) {
