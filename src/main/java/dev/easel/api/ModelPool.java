@@ -91,21 +91,26 @@ public final class ModelPool implements ModelDirectory, AutoCloseable {
   private synchronized ImageGenerator acquire(PooledModel model) {
     model.users++;
     model.lastUse = ++useCounter;
-    if (model.loaded == null) {
-      makeRoom(model);
-      try {
+    boolean acquired = false;
+    try {
+      if (model.loaded == null) {
+        makeRoom(model);
         model.loaded = model.candidate.loader().get();
-      } catch (RuntimeException e) {
+      }
+      acquired = true;
+      return model.loaded;
+    } catch (RuntimeException e) {
+      LOG.error("cannot load model '{}'", model.name(), e);
+      throw ApiException.of(
+          ApiException.Kind.UNAVAILABLE,
+          "The model '" + model.name() + "' could not be loaded: " + e.getMessage(),
+          "model",
+          "model_load_failed");
+    } finally {
+      if (!acquired) {
         model.users--;
-        LOG.error("cannot load model '{}'", model.name(), e);
-        throw ApiException.of(
-            ApiException.Kind.UNAVAILABLE,
-            "The model '" + model.name() + "' could not be loaded: " + e.getMessage(),
-            "model",
-            "model_load_failed");
       }
     }
-    return model.loaded;
   }
 
   private synchronized void release(PooledModel model) {
