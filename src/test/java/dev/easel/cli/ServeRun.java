@@ -1,14 +1,18 @@
 package dev.easel.cli;
 
 import dev.easel.api.EaselServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 
 /** {@code easel ARGS…} run in-process until its server is up. */
@@ -16,6 +20,8 @@ record ServeRun(EaselServer server, CompletableFuture<Integer> exit) {
   /** Starts {@code easel ARGS…}, whose arguments include the {@code serve} command. */
   static ServeRun start(String... args) {
     CommandLine cl = EaselCommand.commandLine();
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err, true));
     ExecutorService threads = Executors.newCachedThreadPool();
     CompletableFuture<Integer> exit =
         CompletableFuture.supplyAsync(() -> cl.execute(args), threads);
@@ -34,7 +40,17 @@ record ServeRun(EaselServer server, CompletableFuture<Integer> exit) {
             },
             threads);
     threads.shutdown();
-    return new ServeRun(server.orTimeout(120, TimeUnit.SECONDS).join(), exit);
+    Object first;
+    try {
+      first = CompletableFuture.anyOf(server, exit).get(120, TimeUnit.SECONDS);
+    } catch (ExecutionException | InterruptedException | TimeoutException e) {
+      throw new IllegalStateException(
+          "easel did not start serving (" + e + "); it printed: " + err);
+    }
+    if (first instanceof Integer code) {
+      throw new IllegalStateException("easel exited with " + code + " before serving: " + err);
+    }
+    return new ServeRun(server.join(), exit);
   }
 
   HttpResponse<String> get(String path) throws Exception {
