@@ -87,16 +87,20 @@ final class ImageRequestReader {
   private final Supplier<List<String>> localModels;
   private final DecodeLimits limits;
   private final boolean matting;
+  private final ImageUrls urls;
 
   /**
    * @param localModels names of the loaded models (they may be asked for directly)
    * @param maxInputPixels largest width × height of an uploaded image
    * @param matting whether a matting model makes {@code background: transparent} possible
+   * @param urls resolves a multipart edit's {@code image_url} field
    */
-  ImageRequestReader(Supplier<List<String>> localModels, long maxInputPixels, boolean matting) {
+  ImageRequestReader(
+      Supplier<List<String>> localModels, long maxInputPixels, boolean matting, ImageUrls urls) {
     this.localModels = localModels;
     this.limits = new DecodeLimits(MAX_INPUT_SIDE, maxInputPixels);
     this.matting = matting;
+    this.urls = urls;
   }
 
   ImageJob read(Endpoint endpoint, Fields f) {
@@ -411,6 +415,11 @@ final class ImageRequestReader {
   private List<RgbaImage> images(Endpoint endpoint, ModelRules rules, Fields f) {
     String param = f.isJson() ? "images" : "image";
     List<Fields.Upload> uploads = f.files("image", "image[]");
+    Optional<String> url = f.isJson() ? Optional.empty() : f.string("image_url");
+    if (uploads.isEmpty() && url.isPresent()) {
+      // openai-python's multipart alternative to an uploaded image
+      uploads = List.of(new Fields.Upload("image_url", null, urls.resolve(url.get(), "image_url")));
+    }
     if (uploads.isEmpty()) {
       throw ApiException.missing(param);
     }
@@ -429,7 +438,7 @@ final class ImageRequestReader {
     }
     List<RgbaImage> images = new ArrayList<>();
     for (Fields.Upload u : uploads) {
-      images.add(decode(u, rules, f.isJson() ? u.field() : "image").image());
+      images.add(decode(u, rules, f.isJson() || url.isPresent() ? u.field() : "image").image());
     }
     return images;
   }

@@ -63,7 +63,11 @@ final class ImageService {
       Clock clock) {
     this.models = models;
     this.aliases = options.aliases();
-    this.reader = new ImageRequestReader(models::names, options.maxInputPixels(), matting != null);
+    this.imageUrls =
+        new ImageUrls(
+            options.fetchImageUrls(), ImageRequestReader.GPT_MAX_BYTES, ImageUrls.TIMEOUT);
+    this.reader =
+        new ImageRequestReader(models::names, options.maxInputPixels(), matting != null, imageUrls);
     this.matting = matting;
     this.limiter = limiter;
     this.queue = queue;
@@ -71,9 +75,6 @@ final class ImageService {
     this.publicUrl = options.publicUrl().replaceAll("/+$", "");
     this.maxBodyBytes = options.maxBodyBytes();
     this.maxGenerationPixels = options.maxGenerationPixels();
-    this.imageUrls =
-        new ImageUrls(
-            options.fetchImageUrls(), ImageRequestReader.GPT_MAX_BYTES, ImageUrls.TIMEOUT);
     this.clock = clock;
   }
 

@@ -86,6 +86,16 @@ class JsonEditTest {
             .text("steps", "2")
             .post(server.url("/v1/images/edits"));
     assertThat(fromData.rgba()).isEqualTo(image(multipart).rgba());
+    Http.Response multipartUrl =
+        new Http.Multipart()
+            .text("image_url", imageUrl())
+            .file("mask", null, MASK_PNG)
+            .text("model", "gpt-image-1")
+            .text("prompt", "a red door")
+            .text("seed", "5")
+            .text("steps", "2")
+            .post(server.url("/v1/images/edits"));
+    assertThat(image(multipartUrl).rgba()).isEqualTo(fromData.rgba());
     assertThat(fromHttp.rgba()).isEqualTo(fromData.rgba());
     assertThat(fromData.rgba()).isNotEqualTo(PICTURE.rgba());
     for (int y = 0; y < PICTURE.height(); y++) {

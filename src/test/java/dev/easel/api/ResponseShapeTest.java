@@ -24,7 +24,9 @@ class ResponseShapeTest {
       new ModelCapabilities("sd15", 512, 8, 30, 7.5, false, 1L << 20);
 
   private static ImageJob job(String json) {
-    ImageRequestReader reader = new ImageRequestReader(List::of, 1 << 24, false);
+    ImageRequestReader reader =
+        new ImageRequestReader(
+            List::of, 1 << 24, false, new ImageUrls(false, 1 << 20, ImageUrls.TIMEOUT));
     return reader.read(
         Endpoint.GENERATIONS,
         JsonFields.parse(json.getBytes(), new ImageUrls(false, 1 << 20, ImageUrls.TIMEOUT)));
