@@ -8,6 +8,7 @@ import dev.easel.image.ImageDecoder;
 import dev.easel.image.RgbaImage;
 import java.net.InetSocketAddress;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,26 +77,19 @@ class JsonEditTest {
   void aDataUrlOrAnHttpUrlEditsLikeTheMultipartUpload() {
     RgbaImage fromData = image(edit(body(dataUrl(PICTURE_PNG), "")));
     RgbaImage fromHttp = image(edit(body(imageUrl(), "")));
-    Http.Response multipart =
-        new Http.Multipart()
-            .file("image", null, PICTURE_PNG)
-            .file("mask", null, MASK_PNG)
-            .text("model", "gpt-image-1")
-            .text("prompt", "a red door")
-            .text("seed", "5")
-            .text("steps", "2")
-            .post(server.url("/v1/images/edits"));
-    assertThat(fromData.rgba()).isEqualTo(image(multipart).rgba());
-    Http.Response multipartUrl =
-        new Http.Multipart()
-            .text("image_url", imageUrl())
-            .file("mask", null, MASK_PNG)
-            .text("model", "gpt-image-1")
-            .text("prompt", "a red door")
-            .text("seed", "5")
-            .text("steps", "2")
-            .post(server.url("/v1/images/edits"));
-    assertThat(image(multipartUrl).rgba()).isEqualTo(fromData.rgba());
+    Http.Multipart upload = new Http.Multipart().file("image", null, PICTURE_PNG);
+    Http.Multipart urlField = new Http.Multipart().text("image_url", imageUrl());
+    for (Http.Multipart multipart : List.of(upload, urlField)) {
+      Http.Response r =
+          multipart
+              .file("mask", null, MASK_PNG)
+              .text("model", "gpt-image-1")
+              .text("prompt", "a red door")
+              .text("seed", "5")
+              .text("steps", "2")
+              .post(server.url("/v1/images/edits"));
+      assertThat(image(r).rgba()).isEqualTo(fromData.rgba());
+    }
     assertThat(fromHttp.rgba()).isEqualTo(fromData.rgba());
     assertThat(fromData.rgba()).isNotEqualTo(PICTURE.rgba());
     for (int y = 0; y < PICTURE.height(); y++) {
