@@ -6,6 +6,7 @@ import dev.easel.engine.GenerationResult;
 import dev.easel.engine.ImageGenerator;
 import dev.easel.engine.ModelCapabilities;
 import dev.easel.engine.ProgressListener;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ public final class ModelPool implements ModelDirectory, AutoCloseable {
 
   @Override
   public List<String> loaded() {
-    return models.values().stream().filter(m -> m.loaded != null).map(m -> m.name()).toList();
+    return models.values().stream().filter(m -> m.loaded != null).map(PooledModel::name).toList();
   }
 
   @Override
@@ -124,7 +125,7 @@ public final class ModelPool implements ModelDirectory, AutoCloseable {
       Optional<PooledModel> idle =
           models.values().stream()
               .filter(m -> m.loaded != null && m.users == 0)
-              .min((a, b) -> Long.compare(a.lastUse, b.lastUse));
+              .min(Comparator.comparingLong(m -> m.lastUse));
       if (idle.isEmpty()) {
         LOG.warn(
             "loading '{}' goes over the model memory budget: the other models are generating",
