@@ -22,6 +22,9 @@ record ServeRun(EaselServer server, CompletableFuture<Integer> exit) {
     CommandLine cl = EaselCommand.commandLine();
     StringWriter err = new StringWriter();
     cl.setErr(new PrintWriter(err, true));
+    // picocli makes the subcommand objects with the command line and parses into them: take the
+    // serve command now rather than reading picocli's parse state while another thread parses
+    ServeCommand serve = cl.getSubcommands().get("serve").getCommand();
     ExecutorService threads = Executors.newCachedThreadPool();
     CompletableFuture<Integer> exit =
         CompletableFuture.supplyAsync(() -> cl.execute(args), threads);
@@ -29,10 +32,6 @@ record ServeRun(EaselServer server, CompletableFuture<Integer> exit) {
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                while (cl.getSubcommands().get("serve").getParseResult() == null) {
-                  Thread.sleep(10);
-                }
-                ServeCommand serve = cl.getSubcommands().get("serve").getCommand();
                 return serve.awaitServer();
               } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
