@@ -33,7 +33,10 @@ final class Engines {
               Path.of(model),
               config.getInt(Settings.MATTING_SIZE),
               BackgroundMatting.Normalization.valueOf(
-                  config.get(Settings.MATTING_NORMALIZATION).toUpperCase(Locale.ROOT)),
+                  config
+                      .get(Settings.MATTING_NORMALIZATION)
+                      .replace('-', '_')
+                      .toUpperCase(Locale.ROOT)),
               BackgroundMatting.Output.valueOf(
                   config.get(Settings.MATTING_OUTPUT).replace('-', '_').toUpperCase(Locale.ROOT))));
     } catch (RuntimeException e) {

@@ -138,16 +138,17 @@ public final class Settings {
       Setting.oneOf(
           "matting.normalization",
           "imagenet",
-          List.of("imagenet", "centered", "symmetric"),
-          "Input normalisation: imagenet (U²-Net, ISNet, BiRefNet), centered = x - 0.5 (RMBG),"
-              + " symmetric = (x - 0.5) / 0.5 (MODNet).");
+          List.of("imagenet", "imagenet-mean", "centered", "symmetric"),
+          "Input normalisation: imagenet (U²-Net, BiRefNet), imagenet-mean = ImageNet's mean,"
+              + " deviation 1 (ISNet), centered = x - 0.5 (RMBG), symmetric = (x - 0.5) / 0.5"
+              + " (MODNet).");
   public static final Setting MATTING_OUTPUT =
       Setting.oneOf(
           "matting.output",
           "min-max",
           List.of("min-max", "sigmoid", "as-is"),
           "How the output becomes a matte: min-max stretched (U²-Net, ISNet, RMBG), sigmoid of"
-              + " logits (BiRefNet), or as-is in [0, 1] (MODNet).");
+              + " logits then stretched (BiRefNet), or as-is in [0, 1] (MODNet).");
   public static final Setting SERVER_PUBLIC_URL =
       Setting.of(
           "server.public-url",

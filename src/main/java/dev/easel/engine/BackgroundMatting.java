@@ -11,15 +11,18 @@ import java.util.Map;
 
 /**
  * Background removal with an ONNX matting model, as rembg runs them (U²-Net, ISNet, BRIA RMBG,
- * BiRefNet, MODNet exports): the picture, resized to a square and normalised, goes in as its one
- * input [1, 3, S, S]; the first output [1, 1, S, S] (or [1, S, S]) is the foreground matte, which
- * becomes the picture's alpha channel at its own size.
+ * BiRefNet; also MODNet exports): the picture, resized to a square (Lanczos) and normalised from x
+ * / 255 (rembg divides by the picture's brightest value instead, the same for any picture with a
+ * white pixel), goes in as its one input [1, 3, S, S]; the first output [1, 1, S, S] (or [1, S, S])
+ * is the foreground matte, which becomes the picture's alpha channel at its own size.
  */
 public final class BackgroundMatting implements AutoCloseable {
   /** How the model's input is normalised from RGB in [0, 1]: (x − mean) / std per channel. */
   public enum Normalization {
-    /** ImageNet's mean and deviation: U²-Net, ISNet, BiRefNet. */
+    /** ImageNet's mean and deviation: U²-Net, BiRefNet. */
     IMAGENET(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}),
+    /** ImageNet's mean, deviation 1: ISNet (rembg's {@code isnet-general-use}). */
+    IMAGENET_MEAN(new float[] {0.485f, 0.456f, 0.406f}, new float[] {1, 1, 1}),
     /** x − 0.5: BRIA RMBG-1.4. */
     CENTERED(new float[] {0.5f, 0.5f, 0.5f}, new float[] {1, 1, 1}),
     /** (x − 0.5) / 0.5, in [-1, 1]: MODNet. */
@@ -38,7 +41,7 @@ public final class BackgroundMatting implements AutoCloseable {
   public enum Output {
     /** Stretched to [0, 1] by its minimum and maximum, as rembg does for U²-Net, ISNet, RMBG. */
     MIN_MAX,
-    /** Logits through the sigmoid (BiRefNet). */
+    /** Logits through the sigmoid, then stretched as {@link #MIN_MAX} (rembg's BiRefNet). */
     SIGMOID,
     /** Already in [0, 1] (MODNet); clamped. */
     AS_IS
@@ -103,7 +106,7 @@ public final class BackgroundMatting implements AutoCloseable {
   /** The matte at the picture's size, one value in [0, 1] per pixel. */
   private float[] matte(RgbaImage image) {
     int s = options.size();
-    RgbaImage square = Resize.resize(opaque(image), s, s, Resize.Filter.BICUBIC);
+    RgbaImage square = Resize.resize(opaque(image), s, s, Resize.Filter.LANCZOS);
     float[] x = Tensors.toNchw(square, Tensors.Range.ZERO_TO_ONE);
     int plane = s * s;
     for (int c = 0; c < 3; c++) {
@@ -131,7 +134,7 @@ public final class BackgroundMatting implements AutoCloseable {
     }
     RgbaImage sized =
         Resize.resize(
-            new RgbaImage(w, h, grey), image.width(), image.height(), Resize.Filter.BICUBIC);
+            new RgbaImage(w, h, grey), image.width(), image.height(), Resize.Filter.LANCZOS);
     float[] matte = new float[image.width() * image.height()];
     for (int i = 0; i < matte.length; i++) {
       matte[i] = (sized.rgba()[i * 4] & 0xff) / 255f;
@@ -141,8 +144,13 @@ public final class BackgroundMatting implements AutoCloseable {
 
   private float[] toUnitRange(float[] raw) {
     float[] v = raw.clone();
+    if (options.output() == Output.SIGMOID) {
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) (1 / (1 + Math.exp(-v[i])));
+      }
+    }
     switch (options.output()) {
-      case MIN_MAX -> {
+      case MIN_MAX, SIGMOID -> {
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
         for (float f : v) {
@@ -152,11 +160,6 @@ public final class BackgroundMatting implements AutoCloseable {
         float range = max - min;
         for (int i = 0; i < v.length; i++) {
           v[i] = range > 0 ? (v[i] - min) / range : 1;
-        }
-      }
-      case SIGMOID -> {
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (float) (1 / (1 + Math.exp(-v[i])));
         }
       }
       case AS_IS -> {
