@@ -36,9 +36,10 @@ interface Fields {
   /**
    * One uploaded file part.
    *
-   * @param field the part's name, or the JSON path it came from ({@code images[0]}, {@code mask})
+   * @param field the part's name, or where the image came from ({@code images[0]}, {@code
+   *     image_url}): errors about the image name it, {@code image[]} as {@code image}
    */
-  record Upload(String field, String filename, byte[] data) {}
+  record Upload(String field, byte[] data) {}
 
   static ApiException wrongType(String name, String value, String expected) {
     return ApiException.invalid(

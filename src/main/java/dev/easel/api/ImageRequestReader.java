@@ -418,7 +418,7 @@ final class ImageRequestReader {
     Optional<String> url = f.isJson() ? Optional.empty() : f.string("image_url");
     if (uploads.isEmpty() && url.isPresent()) {
       // openai-python's multipart alternative to an uploaded image
-      uploads = List.of(new Fields.Upload("image_url", null, urls.resolve(url.get(), "image_url")));
+      uploads = List.of(new Fields.Upload("image_url", urls.resolve(url.get(), "image_url")));
     }
     if (uploads.isEmpty()) {
       throw ApiException.missing(param);
@@ -438,7 +438,7 @@ final class ImageRequestReader {
     }
     List<RgbaImage> images = new ArrayList<>();
     for (Fields.Upload u : uploads) {
-      images.add(decode(u, rules, f.isJson() || url.isPresent() ? u.field() : "image").image());
+      images.add(decode(u, rules, u.field().equals("image[]") ? "image" : u.field()).image());
     }
     return images;
   }

@@ -179,7 +179,7 @@ final class JsonFields implements Fields {
     if (!url.isTextual()) {
       throw Fields.wrongType(param + ".image_url", describe(url), "a string");
     }
-    return new Upload(param, null, urls.resolve(url.textValue(), param + ".image_url"));
+    return new Upload(param, urls.resolve(url.textValue(), param + ".image_url"));
   }
 
   private static String describe(JsonNode n) {

@@ -85,9 +85,8 @@ final class MultipartFields implements Fields {
     if (name == null) {
       throw malformed("a part's Content-Disposition has no name");
     }
-    String filename = dispositionParameter(disposition, "filename");
     if (fileFields.contains(name)) {
-      uploads.add(new Upload(name, filename, content));
+      uploads.add(new Upload(name, content));
     } else if (texts.putIfAbsent(name, new String(content, StandardCharsets.UTF_8)) != null) {
       throw ApiException.invalid(
           "The field '" + name + "' was given more than once.", name, "duplicate_parameter");

@@ -2,6 +2,8 @@ package dev.easel.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.easel.image.ImageDecoder;
+import dev.easel.image.RgbaImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /** Raw HTTP calls (java.net.http) for the API tests. */
@@ -37,6 +40,15 @@ final class Http {
 
     String header(String name) {
       return headers.firstValue(name).orElse(null);
+    }
+
+    /** The first image of a 200 {@code b64_json} answer, decoded. */
+    RgbaImage image() {
+      if (status != 200) {
+        throw new AssertionError("status " + status + ": " + text());
+      }
+      return ImageDecoder.decode(Base64.getDecoder().decode(json().at("/data/0/b64_json").asText()))
+          .image();
     }
   }
 

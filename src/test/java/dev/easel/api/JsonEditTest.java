@@ -4,7 +4,6 @@ import static dev.easel.api.ApiErrorAssertions.assertBadRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.easel.image.ImageDecoder;
 import dev.easel.image.RgbaImage;
 import java.net.InetSocketAddress;
 import java.util.Base64;
@@ -67,16 +66,10 @@ class JsonEditTest {
         + "}";
   }
 
-  static RgbaImage image(Http.Response r) {
-    assertThat(r.status()).as(r.text()).isEqualTo(200);
-    return ImageDecoder.decode(Base64.getDecoder().decode(r.json().at("/data/0/b64_json").asText()))
-        .image();
-  }
-
   @Test
   void aDataUrlOrAnHttpUrlEditsLikeTheMultipartUpload() {
-    RgbaImage fromData = image(edit(body(dataUrl(PICTURE_PNG), "")));
-    RgbaImage fromHttp = image(edit(body(imageUrl(), "")));
+    RgbaImage fromData = edit(body(dataUrl(PICTURE_PNG), "")).image();
+    RgbaImage fromHttp = edit(body(imageUrl(), "")).image();
     Http.Multipart upload = new Http.Multipart().file("image", null, PICTURE_PNG);
     Http.Multipart urlField = new Http.Multipart().text("image_url", imageUrl());
     for (Http.Multipart multipart : List.of(upload, urlField)) {
@@ -88,7 +81,7 @@ class JsonEditTest {
               .text("seed", "5")
               .text("steps", "2")
               .post(server.url("/v1/images/edits"));
-      assertThat(image(r).rgba()).isEqualTo(fromData.rgba());
+      assertThat(r.image().rgba()).isEqualTo(fromData.rgba());
     }
     assertThat(fromHttp.rgba()).isEqualTo(fromData.rgba());
     assertThat(fromData.rgba()).isNotEqualTo(PICTURE.rgba());

@@ -42,18 +42,22 @@ class ServeModelPoolTest {
     assertThat(budgetMb << 20).isGreaterThan(bytes).isLessThan(2 * bytes);
   }
 
-  ServeRun serve(String... extra) {
+  /** {@code easel serve} of models a and b within a budget that holds one; dall-e-3 is b. */
+  ServeRun serveBoth() {
     return ServeRun.start(
-        Stream.concat(
-                Stream.of(
-                    "--set",
-                    "server.model-memory-mb=" + budgetMb,
-                    "--set",
-                    "server.max-generation-pixels=4096",
-                    "--set",
-                    "aliases.dall-e-3=b"),
-                Stream.of(extra))
-            .toArray(String[]::new));
+        "--set",
+        "server.model-memory-mb=" + budgetMb,
+        "--set",
+        "server.max-generation-pixels=4096",
+        "--set",
+        "aliases.dall-e-3=b",
+        "serve",
+        "--port",
+        "0",
+        "--model",
+        a.toString(),
+        "--model",
+        b.toString());
   }
 
   static JsonNode json(HttpResponse<String> r) throws Exception {
@@ -72,7 +76,7 @@ class ServeModelPoolTest {
     String request =
         "{\"model\":\"%s\",\"prompt\":\"a fox\",\"size\":\"1024x1024\",\"seed\":7,"
             + "\"response_format\":\"b64_json\"}";
-    ServeRun r = serve("serve", "--port", "0", "--model", a.toString(), "--model", b.toString());
+    ServeRun r = serveBoth();
     String fromPool;
     try {
       assertThat(loaded(r)).containsExactly("a");
@@ -111,7 +115,7 @@ class ServeModelPoolTest {
 
   @Test
   void aRequestTheModelCannotServeIsRefusedWithoutLoadingIt() throws Exception {
-    ServeRun r = serve("serve", "--port", "0", "--model", a.toString(), "--model", b.toString());
+    ServeRun r = serveBoth();
     try {
       HttpResponse<String> refused =
           r.generate("{\"model\":\"b\",\"prompt\":\"x\",\"size\":\"65x64\"}");
@@ -125,7 +129,7 @@ class ServeModelPoolTest {
 
   @Test
   void aModelThatFailsToLoadAnswers503AndTheOthersKeepServing() throws Exception {
-    ServeRun r = serve("serve", "--port", "0", "--model", a.toString(), "--model", b.toString());
+    ServeRun r = serveBoth();
     try {
       try (Stream<Path> files = Files.list(b.resolve("unet"))) {
         for (Path f : files.filter(p -> p.toString().endsWith(".safetensors")).toList()) {
